@@ -7,6 +7,6 @@ describe('DynamoDB Local', () => {
     const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     await createTable(client, 'smoke-table');
     const out = await client.send(new DescribeTableCommand({ TableName: 'smoke-table' }));
-    expect(out.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['byPatient', 'byType', 'history']);
+    expect(out.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(['history']);
   });
 });

@@ -3,7 +3,7 @@
  * one app-level handler renders it. Storage errors are translated into these at the repository
  * boundary, so routes never see DynamoDB types.
  */
-import type { OperationOutcome } from 'fhir/r4';
+import type { OperationOutcome } from 'fhir/r4.js';
 import { operationOutcome, type Issue, type IssueCode } from './operation-outcome.js';
 
 /** A failure the client sees, with its status and OperationOutcome. */

@@ -5,7 +5,7 @@
  * @see https://hl7.org/fhir/R4/operationoutcome.html
  * @see https://hl7.org/fhir/R4/valueset-issue-type.html
  */
-import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4';
+import type { OperationOutcome, OperationOutcomeIssue } from 'fhir/r4.js';
 
 /** Issue type codes from the R4 IssueType value set (required binding). */
 export type IssueCode =

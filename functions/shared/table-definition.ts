@@ -32,22 +32,10 @@ export const TABLE = {
   sortKey: { name: 'SK' },
   globalIndexes: [
     {
-      indexName: 'byType',
-      partitionKey: { name: 'typePK' },
-      sortKey: { name: 'typeSK' },
-      purpose: 'live (not deleted) current resources of one type, ordered by lastUpdated',
-    },
-    {
       indexName: 'history',
       partitionKey: { name: 'histPK' },
       sortKey: { name: 'histSK' },
       purpose: 'every version record of one resource type in commit order (change feed)',
-    },
-    {
-      indexName: 'byPatient',
-      partitionKey: { name: 'patPK' },
-      sortKey: { name: 'patSK' },
-      purpose: 'live current resources of one patient (by reference or identity code)',
     },
   ],
 } as const satisfies TableDefinition;

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: starts DynamoDB Local and the API, runs every benchmark side by side in one
+ * run, and prints Markdown for docs/benchmarks.md. Not part of `npm test`.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
+import { loadConfig } from '../functions/shared/config.js';
+import { goalFixture } from '../test/fixtures/shared-plan.js';
+import { createTable } from '../scripts/local/create-table.js';
+import { startDynamoDbLocal } from '../scripts/local/dynamodb-local.js';
+import { benchCrud } from './crud.js';
+import { benchLambda } from './lambda.js';
+
+const WARMUP = Number(process.env.BENCH_WARMUP ?? '1500');
+const N = Number(process.env.BENCH_N ?? '500');
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? '7');
+
+const dynamo = await startDynamoDbLocal();
+try {
+  const env = { TABLE_NAME: 'bench-table', DYNAMODB_ENDPOINT: dynamo.endpoint, CURSOR_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' as const };
+  const config = await loadConfig(env);
+  const client = createDynamoClient(config);
+  await createTable(client, config.tableName);
+  const { app } = buildApp(config, { client });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+
+  const crud = await benchCrud(base, client, config.tableName, WARMUP, N);
+  const seeded = await fetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(goalFixture()) });
+  const { id } = (await seeded.json()) as { id: string };
+  const lambda = await benchLambda(env, `/fhir/Goal/${id}`, COLD_RUNS);
+  server.close();
+  client.destroy();
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+  process.stdout.write(
+    [`## Run of ${new Date().toISOString()}`, '', `Machine: ${machine}; DynamoDB Local (in memory) on the same machine.`, '', crud.markdown, '', lambda.markdown, ''].join('\n'),
+  );
+} finally {
+  await dynamo.stop();
+}

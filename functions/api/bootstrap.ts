@@ -1,0 +1,39 @@
+/**
+ * Wires the app from configuration: one DynamoDB client, repository, services and logger per
+ * process (Lambda reuses them across invocations).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Hono } from 'hono';
+import type { ApiConfig } from '../shared/config.js';
+import { createLogger, type Logger, type LogSink } from '../shared/logger.js';
+import { createApp } from './app.js';
+import { DynamoResourceRepository } from './repository/index.js';
+import { ResourceService } from './services/resource-service.js';
+
+/** Options for {@link buildApp}; tests inject a client or a log sink. */
+export interface BuildOptions {
+  readonly client?: DynamoDBClient;
+  readonly logSink?: LogSink;
+}
+
+/** Creates a DynamoDB client for the configured endpoint with bounded timeouts. */
+export function createDynamoClient(config: ApiConfig): DynamoDBClient {
+  return new DynamoDBClient({
+    region: config.region,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    ...(config.dynamoDbEndpoint
+      ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  });
+}
+
+/** Builds the app and what it runs on. */
+export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: Hono; log: Logger; client: DynamoDBClient } {
+  const log = createLogger(config.logLevel, options.logSink);
+  const client = options.client ?? createDynamoClient(config);
+  const repository = new DynamoResourceRepository({ client, tableName: config.tableName });
+  const resources = new ResourceService({ repository });
+  const app = createApp({ config, resources, log }) as unknown as Hono;
+  return { app, log, client };
+}

@@ -1,0 +1,41 @@
+/**
+ * Storage failures as domain errors: the repository translates DynamoDB exceptions into these,
+ * so nothing above it sees AWS SDK types.
+ */
+
+/** Base class of storage errors. */
+export class StorageError extends Error {
+  override readonly name: string = 'StorageError';
+}
+
+/** The resource changed (or was created) since the writer read it. */
+export class VersionConflictError extends StorageError {
+  override readonly name = 'VersionConflictError';
+  constructor(
+    readonly resourceType: string,
+    readonly id: string,
+    readonly expectedVersionId: number,
+    readonly actualVersionId: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${resourceType}/${id}: expected version ${expectedVersionId === 0 ? '(none)' : expectedVersionId}, found ${actualVersionId ?? '(none)'}`,
+      options,
+    );
+  }
+}
+
+/** Another transaction touched the same items at the same moment; safe to retry. */
+export class TransactionContentionError extends StorageError {
+  override readonly name = 'TransactionContentionError';
+}
+
+/** DynamoDB throttled or timed out; the client may retry later. */
+export class StorageUnavailableError extends StorageError {
+  override readonly name = 'StorageUnavailableError';
+}
+
+/** A resource is too large to store as one item even after compression. */
+export class ItemTooLargeError extends StorageError {
+  override readonly name = 'ItemTooLargeError';
+}

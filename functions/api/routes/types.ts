@@ -1,0 +1,59 @@
+/**
+ * The contract between the HTTP adapter and the FHIR interactions: a plain request in, a
+ * plain response out. Interactions do not see Hono, so bundles can dispatch to them too.
+ */
+import type { SupportedResourceType } from '../../../schemas/index.js';
+import type { ApiConfig } from '../../shared/config.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ResourceService } from '../services/resource-service.js';
+
+/** An HTTP method the FHIR REST API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A parsed FHIR request. */
+export interface FhirRequest {
+  readonly method: HttpMethod;
+  readonly resourceType?: SupportedResourceType;
+  readonly id?: string;
+  readonly versionId?: number;
+  readonly query: URLSearchParams;
+  /** Request header by (case-insensitive) name. */
+  header(name: string): string | undefined;
+  /** The parsed JSON body, for interactions that take one. */
+  readonly body?: unknown;
+  /** Absolute base URL of the FHIR endpoint, e.g. `https://host/fhir`. */
+  readonly baseUrl: string;
+  readonly requestId: string;
+}
+
+/** What an interaction answers; the adapter renders it as FHIR JSON. */
+export interface FhirResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Services and settings available to every interaction. */
+export interface InteractionContext {
+  readonly resources: ResourceService;
+  readonly config: ApiConfig;
+  readonly log: Logger;
+}
+
+/** One FHIR interaction. */
+export type Interaction = (request: FhirRequest, context: InteractionContext) => Promise<FhirResponse>;
+
+/** FHIR CapabilityStatement interaction codes. */
+export type TypeInteractionCode = 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create' | 'search-type';
+export type SystemInteractionCode = 'transaction' | 'batch' | 'search-system' | 'history-system' | 'capabilities';
+
+/** A route of the FHIR router; the CapabilityStatement is generated from the same table. */
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** Hono path pattern below the base path, e.g. `/:type/:id`. */
+  readonly path: string;
+  readonly interaction: TypeInteractionCode | SystemInteractionCode;
+  /** What the body is, if the interaction takes one. */
+  readonly body?: 'resource' | 'json-patch' | 'form';
+  readonly handler: Interaction;
+}

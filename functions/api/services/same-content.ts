@@ -1,0 +1,27 @@
+/**
+ * Compares two versions of a resource ignoring what the server stamps (meta.versionId,
+ * meta.lastUpdated) and object key order, so an identical update creates no new version.
+ */
+import type { FhirResource } from 'fhir/r4.js';
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+function withoutStamps(resource: FhirResource): unknown {
+  const { meta, ...rest } = resource;
+  if (!meta) return rest;
+  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
+  return Object.keys(metaRest).length > 0 ? { ...rest, meta: metaRest } : rest;
+}
+
+/** True when `a` and `b` carry the same content. */
+export function sameContent(a: FhirResource, b: FhirResource): boolean {
+  return JSON.stringify(canonical(withoutStamps(a))) === JSON.stringify(canonical(withoutStamps(b)));
+}

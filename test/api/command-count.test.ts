@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, startTestApi, type TestApi } from '../support/api.js';
+import { goalFixture } from '../fixtures/shared-plan.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => api.close());
+
+describe('DynamoDB calls per interaction', () => {
+  it('read is one GetItem', async () => {
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    api.resetCommands();
+    await call(`${api.base}/Goal/${created.body.id}`);
+    expect(api.commands()).toEqual(['GetItemCommand']);
+  });
+
+  it('create is one TransactWriteItems and nothing else', async () => {
+    api.resetCommands();
+    await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    expect(api.commands()).toEqual(['TransactWriteItemsCommand']);
+  });
+
+  it('update and delete are one GetItem and one TransactWriteItems', async () => {
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    api.resetCommands();
+    await call(`${api.base}/Goal/${created.body.id}`, { method: 'PUT', body: { ...created.body, lifecycleStatus: 'accepted' } });
+    expect(api.commands()).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+    api.resetCommands();
+    await call(`${api.base}/Goal/${created.body.id}`, { method: 'DELETE' });
+    expect(api.commands()).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+  });
+
+  it('vread is one GetItem; an unchanged update is one GetItem and no write', async () => {
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    api.resetCommands();
+    await call(`${api.base}/Goal/${created.body.id}/_history/1`);
+    expect(api.commands()).toEqual(['GetItemCommand']);
+    api.resetCommands();
+    await call(`${api.base}/Goal/${created.body.id}`, { method: 'PUT', body: created.body });
+    expect(api.commands()).toEqual(['GetItemCommand']);
+  });
+
+  it('never scans', async () => {
+    api.resetCommands();
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    await call(`${api.base}/Goal/${created.body.id}/_history`);
+    await call(`${api.base}/metadata`);
+    expect(api.commands()).not.toContain('ScanCommand');
+    expect(api.commands().sort()).toEqual(['GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
+  });
+});

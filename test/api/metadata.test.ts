@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/api/routes/registry.js';
+import { call, startTestApi, type TestApi } from '../support/api.js';
+import { goalFixture } from '../fixtures/shared-plan.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => api.close());
+
+describe('CapabilityStatement', () => {
+  it('describes an R4 JSON server for the four resource types', async () => {
+    const res = await call(`${api.base}/metadata`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance', status: 'active' });
+    expect(res.body.rest[0].resource.map((r: any) => r.type).sort()).toEqual(['CarePlan', 'CareTeam', 'Consent', 'Goal']);
+    expect(res.body.implementation.url).toBe(api.base);
+  });
+
+  it('lists exactly the interactions of the route table', async () => {
+    const res = await call(`${api.base}/metadata`);
+    const listed = res.body.rest[0].resource[0].interaction.map((i: any) => i.code).sort();
+    const routed = [...new Set(ROUTES.map((r) => r.interaction))].filter((c) => c !== 'capabilities').sort();
+    expect(listed).toEqual(routed);
+  });
+
+  it('every listed interaction answers, and unlisted ones (search, patch) are refused with 405', async () => {
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    const id = created.body.id as string;
+    const probes: Record<string, () => Promise<number>> = {
+      create: async () => created.status,
+      read: async () => (await call(`${api.base}/Goal/${id}`)).status,
+      vread: async () => (await call(`${api.base}/Goal/${id}/_history/1`)).status,
+      update: async () => (await call(`${api.base}/Goal/${id}`, { method: 'PUT', body: { ...created.body, lifecycleStatus: 'accepted' } })).status,
+      'history-instance': async () => (await call(`${api.base}/Goal/${id}/_history`)).status,
+      delete: async () => (await call(`${api.base}/Goal/${id}`, { method: 'DELETE' })).status,
+    };
+    const res = await call(`${api.base}/metadata`);
+    for (const { code } of res.body.rest[0].resource[0].interaction) {
+      const probe = probes[code];
+      expect(probe, `no probe for listed interaction ${code}`).toBeDefined();
+      expect([200, 201, 204]).toContain(await probe!());
+    }
+    expect((await call(`${api.base}/Goal`)).status).toBe(405);
+    expect((await call(`${api.base}/Goal/${id}`, { method: 'PATCH', rawBody: '[]', headers: { 'content-type': 'application/json-patch+json' } })).status).toBe(405);
+  });
+});

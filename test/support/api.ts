@@ -1,0 +1,100 @@
+/**
+ * Test harness: a fresh table on the shared DynamoDB Local for each test file, the real app
+ * served over real HTTP on an ephemeral port, and a counter of DynamoDB commands.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { serve } from '@hono/node-server';
+import { inject } from 'vitest';
+import { buildApp } from '../../functions/api/bootstrap.js';
+import { loadConfig, type ApiConfig } from '../../functions/shared/config.js';
+import { createTable } from '../../scripts/local/create-table.js';
+
+/** A running API for one test file. */
+export interface TestApi {
+  /** e.g. `http://127.0.0.1:43121/fhir` */
+  readonly base: string;
+  readonly config: ApiConfig;
+  readonly client: DynamoDBClient;
+  /** Log lines written by the app. */
+  readonly logs: string[];
+  /** DynamoDB command names sent since the last {@link TestApi.resetCommands}. */
+  commands(): string[];
+  resetCommands(): void;
+  close(): Promise<void>;
+}
+
+/** Creates a DynamoDB client for the test DynamoDB Local that records each command name. */
+export function countingClient(endpoint: string, sink: string[]): DynamoDBClient {
+  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sink.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return client;
+}
+
+/** Starts the API on a new table. */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `t-${randomBytes(6).toString('hex')}`;
+  const config = await loadConfig({
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    CURSOR_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const sent: string[] = [];
+  const client = countingClient(endpoint, sent);
+  await createTable(client, tableName);
+  const logs: string[] = [];
+  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line) });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  sent.length = 0;
+  return {
+    base: `http://127.0.0.1:${port}${config.basePath}`,
+    config,
+    client,
+    logs,
+    commands: () => [...sent],
+    resetCommands: () => {
+      sent.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        client.destroy();
+      }),
+  };
+}
+
+/** JSON request helper returning status, headers and parsed body. */
+export async function call(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/fhir+json';
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
