@@ -11,12 +11,16 @@ import { assertAcceptsFhirJson, assertContentType, parseJsonBody } from './http/
 import { render, renderError, toFhirError } from './http/render.js';
 import { ROUTES } from './routes/registry.js';
 import type { FhirRequest, InteractionContext, RouteDefinition } from './routes/types.js';
+import type { FeedReader } from './repository/feed-reader.js';
 import type { ResourceService } from './services/resource-service.js';
+import type { SearchService } from './services/search-service.js';
 
 /** What the app needs; built once per process (see `functions/api/bootstrap.ts`). */
 export interface AppDeps {
   readonly config: ApiConfig;
   readonly resources: ResourceService;
+  readonly search: SearchService;
+  readonly feed: FeedReader;
   readonly log: Logger;
 }
 
@@ -49,14 +53,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.onError((error, c) => renderError(c, toFhirError(error, c.get('requestId'), c.get('log'))));
   app.notFound((c) => renderError(c, notFound(`No FHIR endpoint at ${c.req.method} ${c.req.path}`)));
 
-  for (const route of ROUTES) {
-    app.on(route.method, `${config.basePath}${route.path}`, (c) => dispatch(c, route, deps));
-  }
+  // Each path's routes, then its 405 fallback, in table order: fixed paths (`/metadata`,
+  // `/:type/_history`) thus answer 405 for other methods instead of falling through to `:type`/`:id`.
   for (const path of new Set(ROUTES.map((route) => route.path))) {
-    const allowed = ROUTES.filter((route) => route.path === path).map((route) => route.method);
+    const routes = ROUTES.filter((route) => route.path === path);
+    for (const route of routes) app.on(route.method, `${config.basePath}${route.path}`, (c) => dispatch(c, route, deps));
     app.all(`${config.basePath}${path}`, (c) => {
       checkPathParams(c);
-      throw methodNotAllowed(c.req.method, allowed);
+      throw methodNotAllowed(c.req.method, routes.map((route) => route.method));
     });
   }
   return app;
@@ -82,7 +86,7 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
     baseUrl: `${url.origin}${deps.config.basePath}`,
     requestId: c.get('requestId'),
   };
-  const context: InteractionContext = { resources: deps.resources, config: deps.config, log: c.get('log') };
+  const context: InteractionContext = { resources: deps.resources, search: deps.search, feed: deps.feed, config: deps.config, log: c.get('log') };
   return render(c, await route.handler(request, context), pretty);
 }
 

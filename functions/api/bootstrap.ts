@@ -7,13 +7,19 @@ import type { Hono } from 'hono';
 import type { ApiConfig } from '../shared/config.js';
 import { createLogger, type Logger, type LogSink } from '../shared/logger.js';
 import { createApp } from './app.js';
+import { FeedReader } from './repository/feed-reader.js';
 import { DynamoResourceRepository } from './repository/index.js';
+import { SearchStore } from './repository/search-store.js';
+import { allowAll, type AccessPredicate } from './search/execute/index.js';
 import { ResourceService } from './services/resource-service.js';
+import { SearchService } from './services/search-service.js';
 
 /** Options for {@link buildApp}; tests inject a client or a log sink. */
 export interface BuildOptions {
   readonly client?: DynamoDBClient;
   readonly logSink?: LogSink;
+  /** The per-result access decision of searches. @default allow all (until consent lands) */
+  readonly access?: AccessPredicate;
 }
 
 /** Creates a DynamoDB client for the configured endpoint with bounded timeouts. */
@@ -34,6 +40,8 @@ export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: 
   const client = options.client ?? createDynamoClient(config);
   const repository = new DynamoResourceRepository({ client, tableName: config.tableName });
   const resources = new ResourceService({ repository });
-  const app = createApp({ config, resources, log }) as unknown as Hono;
+  const search = new SearchService(new SearchStore(client, config.tableName), config, options.access ?? allowAll);
+  const feed = new FeedReader(client, config.tableName, repository);
+  const app = createApp({ config, resources, search, feed, log }) as unknown as Hono;
   return { app, log, client };
 }

@@ -20,11 +20,22 @@ export interface GlobalIndexDefinition {
   readonly purpose: string;
 }
 
+/**
+ * A local secondary index: same partition key as the table, another sort key, and — unlike a
+ * GSI — strongly consistent reads (used for searches that must see the previous write).
+ */
+export interface LocalIndexDefinition {
+  readonly indexName: string;
+  readonly sortKey: KeyAttribute;
+  readonly purpose: string;
+}
+
 /** The table's keys and indexes. */
 export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey: KeyAttribute;
   readonly globalIndexes: readonly GlobalIndexDefinition[];
+  readonly localIndexes: readonly LocalIndexDefinition[];
 }
 
 export const TABLE = {
@@ -35,10 +46,28 @@ export const TABLE = {
       indexName: 'history',
       partitionKey: { name: 'histPK' },
       sortKey: { name: 'histSK' },
-      purpose: 'every version record of one resource type in commit order (change feed)',
+      purpose: 'every version record of one resource type in commit (sequence) order: the change feed',
+    },
+  ],
+  localIndexes: [
+    {
+      indexName: 'byPatientRef',
+      sortKey: { name: 'lsiPatRef' },
+      purpose: 'current resources of a type by patient reference (`Patient/<id>`)',
+    },
+    {
+      indexName: 'byPatientIdentifier',
+      sortKey: { name: 'lsiPatIdent' },
+      purpose: 'current resources of a type by patient identifier (`<system>|<value>`, e.g. a henkilötunnus)',
+    },
+    {
+      indexName: 'byLastUpdated',
+      sortKey: { name: 'lsiUpdated' },
+      purpose: 'current resources of a type ordered by lastUpdated (`_lastUpdated`, `_sort`)',
     },
   ],
 } as const satisfies TableDefinition;
 
-/** Names of the global secondary indexes, typed for the repository. */
+/** Names of the indexes, typed for the repository. */
 export type GlobalIndexName = (typeof TABLE.globalIndexes)[number]['indexName'];
+export type LocalIndexName = (typeof TABLE.localIndexes)[number]['indexName'];

@@ -72,6 +72,11 @@ export class DataTable extends Construct {
         sortKey: stringKey(index.sortKey),
         projectionType: dynamodb.ProjectionType.ALL,
       })),
+      localSecondaryIndexes: this.definition.localIndexes.map((index) => ({
+        indexName: index.indexName,
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
       removalPolicy,
     });
   }
@@ -88,7 +93,7 @@ export class DataTable extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: this.definition.globalIndexes.map((index) => `${tableArn}/index/${index.indexName}`),
+        resources: [...this.definition.globalIndexes, ...this.definition.localIndexes].map((index) => `${tableArn}/index/${index.indexName}`),
       }),
     );
     fn.addToRolePolicy(

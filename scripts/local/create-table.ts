@@ -17,6 +17,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
     keyNames.add(index.partitionKey.name);
     keyNames.add(index.sortKey.name);
   }
+  for (const index of TABLE.localIndexes) keyNames.add(index.sortKey.name);
   try {
     await client.send(
       new CreateTableCommand({
@@ -31,6 +32,14 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
           IndexName: index.indexName,
           KeySchema: [
             { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        LocalSecondaryIndexes: TABLE.localIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },

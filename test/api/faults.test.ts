@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../functions/api/bootstrap.js';
@@ -10,6 +10,7 @@ async function appWithFault(fault: Error): Promise<{ request: (path: string, ini
   const client = new DynamoDBClient({ region: 'local' });
   const mock = mockClient(client);
   mock.on(GetItemCommand).rejects(fault);
+  mock.on(BatchGetItemCommand).rejects(fault);
   mock.on(TransactWriteItemsCommand).rejects(fault);
   const config = await loadConfig({ TABLE_NAME: 'fault-table', CURSOR_SECRET: 'x'.repeat(32), DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' });
   const logs: string[] = [];

@@ -71,6 +71,20 @@ describe('data table', () => {
     expect([...(table['GlobalSecondaryIndexes'] as { IndexName: string }[])].sort(byName)).toEqual(expected.sort(byName));
   });
 
+  it('has exactly the local secondary indexes of TABLE (strongly consistent search anchors)', () => {
+    const table = resourceProperties('AWS::DynamoDB::GlobalTable');
+    const expected = TABLE.localIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    const byName = (a: { IndexName: string }, b: { IndexName: string }): number => a.IndexName.localeCompare(b.IndexName);
+    expect([...(table['LocalSecondaryIndexes'] as { IndexName: string }[])].sort(byName)).toEqual(expected.sort(byName));
+  });
+
   it('is retained when the stack is deleted, by default', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(stack.terminationProtection).toBe(true);
@@ -150,7 +164,7 @@ describe('API function', () => {
       .filter((statement) => statement.Action === 'dynamodb:Query')
       .map((statement) => JSON.stringify(statement.Resource));
     expect(indexResources).toHaveLength(1);
-    for (const index of TABLE.globalIndexes) expect(indexResources[0]).toContain(`/index/${index.indexName}"`);
+    for (const index of [...TABLE.globalIndexes, ...TABLE.localIndexes]) expect(indexResources[0]).toContain(`/index/${index.indexName}"`);
     expect(indexResources[0]).not.toContain('/index/*');
   });
 });

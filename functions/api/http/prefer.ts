@@ -14,3 +14,8 @@ export function preferReturn(header: string | undefined): PreferReturn {
   if (value === 'operationoutcome') return 'OperationOutcome';
   return 'representation';
 }
+
+/** True for `Prefer: handling=lenient` (unknown search parameters are ignored, not rejected). */
+export function preferLenient(header: string | undefined): boolean {
+  return /(?:^|[;,\s])handling\s*=\s*"?lenient"?/i.test(header ?? '');
+}

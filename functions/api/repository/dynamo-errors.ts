@@ -2,8 +2,15 @@
  * Translates AWS SDK exceptions into the storage domain errors of `errors.ts`.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ItemTooLargeError, StorageUnavailableError, TransactionContentionError, VersionConflictError } from './errors.js';
-import type { ResourceWrite } from './types.js';
+import {
+  DuplicateIdentifierError,
+  ItemTooLargeError,
+  SequenceConflictError,
+  StorageUnavailableError,
+  TransactionContentionError,
+  VersionConflictError,
+} from './errors.js';
+import type { ActionPurpose } from './transaction.js';
 
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
@@ -14,37 +21,46 @@ const THROTTLING = new Set([
   'TimeoutError',
 ]);
 
-/** Maps an SDK error to a domain error; unknown errors pass through unchanged. */
-export function translateStorageError(error: unknown, writes?: readonly ResourceWrite[]): unknown {
-  if (error instanceof TransactionCanceledException) {
-    const reasons = error.CancellationReasons ?? [];
-    // Items are [current, version] per write, in order.
-    for (let index = 0; index < reasons.length; index++) {
-      const reason = reasons[index];
-      const write = writes?.[Math.floor(index / 2)];
-      if (reason?.Code === 'ConditionalCheckFailed' && write) {
-        const actual = reason.Item?.vid?.N;
-        return new VersionConflictError(write.resourceType, write.id, write.expectedVersionId, actual ? Number(actual) : undefined, { cause: error });
-      }
+function explainCancellation(error: TransactionCanceledException, purposes: readonly ActionPurpose[]): unknown {
+  const reasons = error.CancellationReasons ?? [];
+  for (let index = 0; index < reasons.length; index++) {
+    const reason = reasons[index];
+    const purpose = purposes[index];
+    if (reason?.Code !== 'ConditionalCheckFailed' || !purpose) continue;
+    if (purpose.kind === 'current' || purpose.kind === 'version') {
+      const { write } = purpose;
+      const actual = reason.Item?.vid?.N;
+      return new VersionConflictError(write.resourceType, write.id, write.expectedVersionId, actual ? Number(actual) : undefined, { cause: error });
     }
-    if (reasons.some((reason) => reason?.Code === 'TransactionConflict')) {
-      return new TransactionContentionError('another transaction is changing the same resource', { cause: error });
+    if (purpose.kind === 'unique') {
+      return new DuplicateIdentifierError(purpose.write.resourceType, purpose.identifier, reason.Item?.id?.S, { cause: error });
     }
-    if (reasons.some((reason) => reason?.Code === 'ThrottlingError' || reason?.Code === 'ProvisionedThroughputExceeded')) {
-      return new StorageUnavailableError('storage throttled the write', { cause: error });
+    if (purpose.kind === 'sequence') {
+      return new SequenceConflictError(`another ${purpose.resourceType} write took the next change-feed number`, { cause: error });
     }
-    if (reasons.some((reason) => reason?.Code === 'ValidationError' && /size/i.test(reason.Message ?? ''))) {
-      return new ItemTooLargeError('resource too large to store', { cause: error });
-    }
-    return error;
   }
+  if (reasons.some((reason) => reason?.Code === 'TransactionConflict')) {
+    return new TransactionContentionError('another transaction is changing the same items', { cause: error });
+  }
+  if (reasons.some((reason) => reason?.Code === 'ThrottlingError' || reason?.Code === 'ProvisionedThroughputExceeded')) {
+    return new StorageUnavailableError('storage throttled the write', { cause: error });
+  }
+  if (reasons.some((reason) => reason?.Code === 'ValidationError' && /size/i.test(reason.Message ?? ''))) {
+    return new ItemTooLargeError('resource too large to store', { cause: error });
+  }
+  return error;
+}
+
+/** Maps an SDK error to a domain error; unknown errors pass through unchanged. */
+export function translateStorageError(error: unknown, purposes: readonly ActionPurpose[] = []): unknown {
+  if (error instanceof TransactionCanceledException) return explainCancellation(error, purposes);
   if (error instanceof Error) {
     if (error.name === 'TransactionConflictException') {
-      return new TransactionContentionError('another transaction is changing the same resource', { cause: error });
+      return new TransactionContentionError('another transaction is changing the same items', { cause: error });
     }
     if (THROTTLING.has(error.name)) return new StorageUnavailableError(`storage unavailable: ${error.name}`, { cause: error });
-    if (error.name === 'ValidationException' && /item size|size has exceeded/i.test(error.message)) {
-      return new ItemTooLargeError('resource too large to store', { cause: error });
+    if (error.name === 'ValidationException' && /item size|size has exceeded|Transaction request cannot include/i.test(error.message)) {
+      return new ItemTooLargeError(`the write is too large for one DynamoDB transaction: ${error.message}`, { cause: error });
     }
   }
   return error;

@@ -1,44 +1,50 @@
 /**
  * The DynamoDB implementation of {@link ResourceRepository}: every write is one
- * TransactWriteItems that conditionally replaces the current item and appends an immutable
- * version record; every read is one strongly consistent GetItem or Query.
+ * TransactWriteItems (see `transaction.ts`); every read is strongly consistent.
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import {
+  BatchGetItemCommand,
   GetItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { FhirResource } from 'fhir/r4.js';
 import { translateStorageError } from './dynamo-errors.js';
-import { currentItem, toStoredVersion, versionItem } from './item-codec.js';
-import { currentKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
-import type { ResourceRepository, ResourceWrite, StoredVersion, VersionPage } from './types.js';
-
-/** Adds search-index attributes to the current item of a live resource. */
-export type IndexAttributes = (resource: FhirResource) => Record<string, AttributeValue>;
+import { toStoredVersion, type Item } from './item-codec.js';
+import { currentKey, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
+import { buildTransaction, type ActionPurpose } from './transaction.js';
+import type { CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
 
 /** Options of {@link DynamoResourceRepository}. */
 export interface DynamoRepositoryOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-  /** @default no index attributes beyond the by-type index */
-  readonly indexAttributes?: IndexAttributes;
 }
+
+/** Runs a DynamoDB call, translating SDK exceptions into storage domain errors. */
+export async function guard<T>(call: Promise<T>, purposes?: readonly ActionPurpose[]): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw translateStorageError(error, purposes);
+  }
+}
+
+const toSequence = (item: Item | undefined): SequenceState => ({
+  seq: Number(item?.seq?.N ?? '0'),
+  ...(item?.lastUpdated?.S ? { lastUpdated: item.lastUpdated.S } : {}),
+});
 
 export class DynamoResourceRepository implements ResourceRepository {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
-  private readonly indexAttributes: IndexAttributes;
 
   constructor(options: DynamoRepositoryOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.indexAttributes = options.indexAttributes ?? (() => ({}));
   }
 
   async readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined> {
@@ -46,7 +52,20 @@ export class DynamoResourceRepository implements ResourceRepository {
   }
 
   async readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
-    return this.getItem({ PK: { S: versionPk(resourceType, id) }, SK: { S: versionSk(versionId) } });
+    return this.getItem(versionKey(resourceType, id, versionId));
+  }
+
+  async readForWrite(resourceType: string, id: string): Promise<WriteContext> {
+    const items = await this.batchGet([currentKey(resourceType, id), sequenceKey(resourceType)]);
+    const current = items.find((item) => item.PK?.S === resourceType && item.SK?.S === id);
+    const sequence = items.find((item) => item.PK?.S === 'SEQ');
+    return { ...(current ? { current: toStoredVersion(current) } : {}), sequence: toSequence(sequence) };
+  }
+
+  async readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> {
+    const unique = [...new Set(resourceTypes)];
+    const items = await this.batchGet(unique.map(sequenceKey));
+    return new Map(unique.map((type) => [type, toSequence(items.find((item) => item.SK?.S === type))]));
   }
 
   async listVersions(
@@ -61,16 +80,18 @@ export class DynamoResourceRepository implements ResourceRepository {
       ':hi': { S: upper },
     };
     if (options.since) values[':since'] = { S: options.since };
-    const result = await this.guard(
-      this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: values,
-        ...(options.since ? { FilterExpression: 'lastUpdated >= :since' } : {}),
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: options.count + 1,
-      })),
+    const result = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: values,
+          ...(options.since ? { FilterExpression: 'lastUpdated >= :since' } : {}),
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          Limit: options.count + 1,
+        }),
+      ),
     );
     // Limit applies before the filter, but versions only get newer, so once one is older than
     // `_since` all the following are too: more than `count` matches means there is a next page.
@@ -80,38 +101,29 @@ export class DynamoResourceRepository implements ResourceRepository {
     return { versions, ...(matched.length > options.count && last ? { nextBelowVersionId: last.versionId } : {}) };
   }
 
-  async commit(writes: readonly ResourceWrite[]): Promise<void> {
-    const items: TransactWriteItem[] = [];
-    for (const write of writes) {
-      const current = currentItem(write, write.resource ? this.indexAttributes(write.resource) : {});
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: current,
-          ...(write.expectedVersionId === 0
-            ? { ConditionExpression: 'attribute_not_exists(PK)' }
-            : { ConditionExpression: 'vid = :expected', ExpressionAttributeValues: { ':expected': { N: String(write.expectedVersionId) } } }),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      });
-      items.push({
-        Put: { TableName: this.tableName, Item: versionItem(write), ConditionExpression: 'attribute_not_exists(PK)' },
-      });
-    }
-    await this.guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items })), writes);
+  async commit(batch: CommitBatch): Promise<void> {
+    const { items, purposes } = buildTransaction(this.tableName, batch);
+    await guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items })), purposes);
   }
 
   private async getItem(key: Record<string, AttributeValue>): Promise<StoredVersion | undefined> {
-    const result = await this.guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
+    const result = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
     return result.Item ? toStoredVersion(result.Item) : undefined;
   }
 
-  // One place where SDK exceptions become domain errors (style.md, rule 4).
-  private async guard<T>(call: Promise<T>, writes?: readonly ResourceWrite[]): Promise<T> {
-    try {
-      return await call;
-    } catch (error) {
-      throw translateStorageError(error, writes);
+  /** Consistent BatchGetItem of up to 100 keys, retrying unprocessed keys. */
+  private async batchGet(keys: readonly Record<string, AttributeValue>[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending = [...keys];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5)));
+      const result = await guard(
+        this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } })),
+      );
+      found.push(...(result.Responses?.[this.tableName] ?? []));
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+      if (attempt > 8 && pending.length > 0) throw translateStorageError(Object.assign(new Error('unprocessed keys'), { name: 'ThrottlingException' }));
     }
+    return found;
   }
 }

@@ -39,3 +39,21 @@ export class StorageUnavailableError extends StorageError {
 export class ItemTooLargeError extends StorageError {
   override readonly name = 'ItemTooLargeError';
 }
+
+/** Another write of the same type took the next change-feed number first; safe to retry. */
+export class SequenceConflictError extends StorageError {
+  override readonly name = 'SequenceConflictError';
+}
+
+/** A business identifier is already used by another resource of the type. */
+export class DuplicateIdentifierError extends StorageError {
+  override readonly name = 'DuplicateIdentifierError';
+  constructor(
+    readonly resourceType: string,
+    readonly identifier: string,
+    readonly existingId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`${resourceType} identifier ${identifier} is already used by ${resourceType}/${existingId ?? '?'}`, options);
+  }
+}

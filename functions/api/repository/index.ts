@@ -1,3 +1,23 @@
-export type { ResourceRepository, ResourceWrite, StoredVersion, VersionPage, WriteMethod } from './types.js';
-export { DynamoResourceRepository, type DynamoRepositoryOptions, type IndexAttributes } from './dynamo-repository.js';
-export { ItemTooLargeError, StorageError, StorageUnavailableError, TransactionContentionError, VersionConflictError } from './errors.js';
+export type {
+  CommitBatch,
+  IndexEntries,
+  ResourceRepository,
+  ResourceWrite,
+  SequenceAdvance,
+  SequenceState,
+  StoredVersion,
+  VersionPage,
+  WriteContext,
+  WriteMethod,
+} from './types.js';
+export { DynamoResourceRepository, guard, type DynamoRepositoryOptions } from './dynamo-repository.js';
+export {
+  DuplicateIdentifierError,
+  ItemTooLargeError,
+  SequenceConflictError,
+  StorageError,
+  StorageUnavailableError,
+  TransactionContentionError,
+  VersionConflictError,
+} from './errors.js';
+export { MAX_TRANSACTION_ACTIONS } from './transaction.js';

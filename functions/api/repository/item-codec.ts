@@ -6,16 +6,17 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FhirResource } from 'fhir/r4.js';
+import type { ResourceIndex } from '../search/types.js';
 import { ItemTooLargeError } from './errors.js';
-import { currentKey, historySk, versionPk, versionSk } from './keys.js';
-import type { ResourceWrite, StoredVersion, WriteMethod } from './types.js';
+import { currentKey, historySk, versionKey } from './keys.js';
+import type { IndexEntries, ResourceWrite, StoredVersion, WriteMethod } from './types.js';
 
-type Item = Record<string, AttributeValue>;
+export type Item = Record<string, AttributeValue>;
 
 /** Bodies above this many bytes are compressed. */
 const COMPRESS_ABOVE = 32 * 1024;
 /** Leaves room for keys and index attributes under the 400 KB item limit. */
-const MAX_STORED_BODY = 380 * 1024;
+const MAX_STORED_BODY = 360 * 1024;
 
 function encodeBody(resource: FhirResource): Item {
   const json = JSON.stringify(resource);
@@ -44,33 +45,57 @@ function commonAttributes(write: ResourceWrite): Item {
     lastUpdated: { S: write.lastUpdated },
     method: { S: write.method },
     deleted: { BOOL: write.resource === undefined },
+    seq: { N: String(write.seq) },
     ...(write.resource ? encodeBody(write.resource) : {}),
   };
 }
 
-/** The item holding the current version (a deletion keeps a body-less tombstone). */
-export function currentItem(write: ResourceWrite, indexAttributes: Item): Item {
+const list = (values: readonly string[]): AttributeValue => ({ L: values.map((value) => ({ S: value })) });
+
+/** Index attributes of a live current item: LSI keys and the extracted values. */
+function indexAttributes(write: ResourceWrite): Item {
+  const index = write.index;
+  if (!index || !write.resource) return {};
   return {
-    ...commonAttributes(write),
-    ...currentKey(write.resourceType, write.id),
-    ...(write.resource ? indexAttributes : {}),
+    lsiUpdated: { S: write.lastUpdated },
+    sx: { S: JSON.stringify(index.values) },
+    ...(index.patientRef ? { lsiPatRef: { S: index.patientRef } } : {}),
+    ...(index.patientIdentifier ? { lsiPatIdent: { S: index.patientIdentifier } } : {}),
+    ...(index.anchors.length > 0 ? { anchors: list(index.anchors) } : {}),
+    ...(index.identifiers.length > 0 ? { identifiers: list(index.identifiers) } : {}),
   };
 }
 
-/** The immutable version record, indexed in the change feed. */
+/** The item holding the current version (a deletion keeps a body-less tombstone). */
+export function currentItem(write: ResourceWrite): Item {
+  return { ...commonAttributes(write), ...currentKey(write.resourceType, write.id), ...indexAttributes(write) };
+}
+
+/** The immutable version record, indexed in the change feed by its sequence number. */
 export function versionItem(write: ResourceWrite): Item {
   return {
     ...commonAttributes(write),
-    PK: { S: versionPk(write.resourceType, write.id) },
-    SK: { S: versionSk(write.versionId) },
+    ...versionKey(write.resourceType, write.id, write.versionId),
     histPK: { S: write.resourceType },
-    histSK: { S: historySk(write.lastUpdated, write.id, write.versionId) },
+    histSK: { S: historySk(write.seq) },
+  };
+}
+
+function decodeIndex(item: Item): IndexEntries | undefined {
+  if (item.sx?.S === undefined) return undefined;
+  return {
+    values: JSON.parse(item.sx.S) as ResourceIndex,
+    ...(item.lsiPatRef?.S ? { patientRef: item.lsiPatRef.S } : {}),
+    ...(item.lsiPatIdent?.S ? { patientIdentifier: item.lsiPatIdent.S } : {}),
+    anchors: (item.anchors?.L ?? []).map((value) => value.S ?? ''),
+    identifiers: (item.identifiers?.L ?? []).map((value) => value.S ?? ''),
   };
 }
 
 /** Reads a current or version item back. */
 export function toStoredVersion(item: Item): StoredVersion {
   const resource = decodeBody(item);
+  const index = decodeIndex(item);
   return {
     resourceType: item.resourceType?.S ?? '',
     id: item.id?.S ?? '',
@@ -78,6 +103,8 @@ export function toStoredVersion(item: Item): StoredVersion {
     lastUpdated: item.lastUpdated?.S ?? '',
     method: (item.method?.S ?? 'PUT') as WriteMethod,
     deleted: item.deleted?.BOOL === true,
+    ...(item.seq?.N !== undefined ? { seq: Number(item.seq.N) } : {}),
     ...(resource ? { resource } : {}),
+    ...(index ? { index } : {}),
   };
 }

@@ -3,9 +3,27 @@
  * about items and keys.
  */
 import type { FhirResource } from 'fhir/r4.js';
+import type { ResourceIndex } from '../search/types.js';
 
 /** How a version came to be; also the `request.method` of its history entry. */
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * What a live resource is found by: stored with its current item and kept in step with it in
+ * the same transaction, so every search sees the previous write.
+ */
+export interface IndexEntries {
+  /** Extracted search values of every parameter (filtering after an anchor query). */
+  readonly values: ResourceIndex;
+  /** `Patient/<id>` of the subject/patient, for the byPatientRef index. */
+  readonly patientRef?: string;
+  /** `<system>|<value>` of the subject/patient identifier, for the byPatientIdentifier index. */
+  readonly patientIdentifier?: string;
+  /** Anchor keys of multi-valued reference parameters, `<param>=<reference key>`. */
+  readonly anchors: readonly string[];
+  /** Business identifiers `<system>|<value>`, unique per resource type. */
+  readonly identifiers: readonly string[];
+}
 
 /** One stored version of a resource (a deletion has no resource). */
 export interface StoredVersion {
@@ -17,6 +35,16 @@ export interface StoredVersion {
   readonly method: WriteMethod;
   readonly deleted: boolean;
   readonly resource?: FhirResource;
+  /** Position in the type's change feed (gap-free, commit order). */
+  readonly seq?: number;
+  /** Index entries of a live current version. */
+  readonly index?: IndexEntries;
+}
+
+/** The change-feed position of a resource type: last sequence number and its instant. */
+export interface SequenceState {
+  readonly seq: number;
+  readonly lastUpdated?: string;
 }
 
 /**
@@ -31,8 +59,28 @@ export interface ResourceWrite {
   readonly versionId: number;
   readonly lastUpdated: string;
   readonly method: WriteMethod;
+  /** Change-feed sequence number of this version. */
+  readonly seq: number;
   /** Absent for a deletion. `meta.versionId`/`meta.lastUpdated` already set. */
   readonly resource?: FhirResource;
+  /** Index entries of the new version (absent for a deletion). */
+  readonly index?: IndexEntries;
+  /** Index entries of the version being replaced, to remove what no longer applies. */
+  readonly previousIndex?: IndexEntries;
+}
+
+/** Moves a type's sequence from `expected` to `next` in the same transaction. */
+export interface SequenceAdvance {
+  readonly resourceType: string;
+  readonly expected: number;
+  readonly next: number;
+  readonly lastUpdated: string;
+}
+
+/** Everything one transaction commits. */
+export interface CommitBatch {
+  readonly writes: readonly ResourceWrite[];
+  readonly sequences: readonly SequenceAdvance[];
 }
 
 /** A page of versions, newest first, and the key to continue after it. */
@@ -42,10 +90,20 @@ export interface VersionPage {
   readonly nextBelowVersionId?: number;
 }
 
+/** What a write needs to read first: the current version and the type's sequence. */
+export interface WriteContext {
+  readonly current?: StoredVersion;
+  readonly sequence: SequenceState;
+}
+
 /** Storage of resources and their immutable version history. */
 export interface ResourceRepository {
   /** The current version (possibly a deletion), or undefined if the resource never existed. One consistent GetItem. */
   readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined>;
+  /** The current version and the type's sequence in one consistent BatchGetItem. */
+  readForWrite(resourceType: string, id: string): Promise<WriteContext>;
+  /** The sequence state of each type (one consistent BatchGetItem). */
+  readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
   /** One version, or undefined. One consistent GetItem. */
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   /** Versions newest first, at most `count`, below `belowVersionId` when given, not older than `since`. */
@@ -54,6 +112,6 @@ export interface ResourceRepository {
     id: string,
     options: { readonly count: number; readonly belowVersionId?: number; readonly since?: string },
   ): Promise<VersionPage>;
-  /** Commits all writes atomically in one TransactWriteItems. */
-  commit(writes: readonly ResourceWrite[]): Promise<void>;
+  /** Commits all writes and sequence advances atomically in one TransactWriteItems. */
+  commit(batch: CommitBatch): Promise<void>;
 }

@@ -5,7 +5,8 @@
  * @see https://hl7.org/fhir/R4/capabilitystatement.html
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
-import { SUPPORTED_RESOURCE_TYPES } from '../../../schemas/index.js';
+import { SEARCH_PARAMETERS } from '../../../schemas/generated/search-parameters.js';
+import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../../schemas/index.js';
 import type { RouteDefinition, SystemInteractionCode, TypeInteractionCode } from './types.js';
 
 const TYPE_INTERACTIONS: ReadonlySet<string> = new Set<TypeInteractionCode>([
@@ -23,6 +24,29 @@ const TYPE_INTERACTIONS: ReadonlySet<string> = new Set<TypeInteractionCode>([
 /** Software version reported in the statement. */
 export const SOFTWARE_VERSION = '0.1.0';
 
+/** Search parameters, includes and revincludes of a type, from the same registry the parser uses. */
+function searchCapabilities(type: SupportedResourceType): Pick<CapabilityStatementRestResource, 'searchParam' | 'searchInclude' | 'searchRevInclude'> {
+  const params = Object.values(SEARCH_PARAMETERS[type]);
+  const includes = (source: SupportedResourceType): string[] =>
+    Object.values(SEARCH_PARAMETERS[source])
+      .filter((param) => param.type === 'reference')
+      .map((param) => `${source}:${param.code}`);
+  return {
+    searchParam: params.map((param) => ({
+      name: param.code,
+      type: param.type,
+      definition: param.code.startsWith('_') ? `http://hl7.org/fhir/SearchParameter/Resource-${param.code.slice(1)}` : `http://hl7.org/fhir/SearchParameter/${type}-${param.code}`,
+    })),
+    searchInclude: includes(type),
+    searchRevInclude: SUPPORTED_RESOURCE_TYPES.flatMap((source) =>
+      includes(source).filter((include) => {
+        const param = SEARCH_PARAMETERS[source][include.split(':')[1] ?? ''];
+        return param?.targets === undefined || param.targets.includes(type);
+      }),
+    ),
+  };
+}
+
 /** Builds the CapabilityStatement for the given routes. */
 export function buildCapabilityStatement(routes: readonly RouteDefinition[], baseUrl: string): CapabilityStatement {
   const interactions = [...new Set(routes.map((route) => route.interaction))];
@@ -30,6 +54,7 @@ export function buildCapabilityStatement(routes: readonly RouteDefinition[], bas
   const systemLevel = interactions.filter(
     (code): code is Exclude<SystemInteractionCode, 'capabilities'> => !TYPE_INTERACTIONS.has(code) && code !== 'capabilities',
   );
+  const conditional = routes.some((route) => route.path === '/:type' && route.method === 'PUT');
   const resource = SUPPORTED_RESOURCE_TYPES.map(
     (type): CapabilityStatementRestResource => ({
       type,
@@ -38,10 +63,11 @@ export function buildCapabilityStatement(routes: readonly RouteDefinition[], bas
       versioning: 'versioned-update',
       readHistory: typeLevel.includes('vread'),
       updateCreate: typeLevel.includes('update'),
-      conditionalCreate: false,
+      conditionalCreate: conditional,
       conditionalRead: 'not-supported',
-      conditionalUpdate: false,
-      conditionalDelete: 'not-supported',
+      conditionalUpdate: conditional,
+      conditionalDelete: conditional ? 'single' : 'not-supported',
+      ...(typeLevel.includes('search-type') ? searchCapabilities(type) : {}),
     }),
   );
   return {
@@ -54,6 +80,7 @@ export function buildCapabilityStatement(routes: readonly RouteDefinition[], bas
     implementation: { description: 'Shared multi-professional client plan (FHIR R4)', url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
+    ...(routes.some((route) => route.interaction === 'patch') ? { patchFormat: ['application/json-patch+json'] } : {}),
     rest: [
       {
         mode: 'server',

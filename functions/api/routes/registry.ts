@@ -1,17 +1,29 @@
 /**
- * The FHIR route table: one readable block. The HTTP adapter registers these, and the
- * CapabilityStatement is generated from them.
+ * The FHIR route table: one readable block. The HTTP adapter registers these in order (fixed
+ * segments such as `_history` and `_search` before `:id`), and the CapabilityStatement is
+ * generated from them.
  */
+import { conditionalDelete, conditionalUpdate, createMaybeConditional } from './conditional.js';
+import { systemHistory, typeHistory } from './feed.js';
 import { instanceHistory } from './history.js';
-import { create, read, remove, update, vread } from './instance.js';
+import { read, remove, update, vread } from './instance.js';
 import { buildCapabilityStatement } from './metadata.js';
+import { patch } from './patch.js';
+import { searchType, searchTypePost } from './search.js';
 import type { RouteDefinition } from './types.js';
 
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/metadata', interaction: 'capabilities', handler: async (request) => ({ status: 200, body: buildCapabilityStatement(ROUTES, request.baseUrl) }) },
-  { method: 'POST', path: '/:type', interaction: 'create', body: 'resource', handler: create },
+  { method: 'GET', path: '/_history', interaction: 'history-system', handler: systemHistory },
+  { method: 'GET', path: '/:type/_history', interaction: 'history-type', handler: typeHistory },
+  { method: 'POST', path: '/:type/_search', interaction: 'search-type', body: 'form', handler: searchTypePost },
+  { method: 'GET', path: '/:type', interaction: 'search-type', handler: searchType },
+  { method: 'POST', path: '/:type', interaction: 'create', body: 'resource', handler: createMaybeConditional },
+  { method: 'PUT', path: '/:type', interaction: 'update', body: 'resource', handler: conditionalUpdate },
+  { method: 'DELETE', path: '/:type', interaction: 'delete', handler: conditionalDelete },
   { method: 'GET', path: '/:type/:id', interaction: 'read', handler: read },
   { method: 'PUT', path: '/:type/:id', interaction: 'update', body: 'resource', handler: update },
+  { method: 'PATCH', path: '/:type/:id', interaction: 'patch', body: 'json-patch', handler: patch },
   { method: 'DELETE', path: '/:type/:id', interaction: 'delete', handler: remove },
   { method: 'GET', path: '/:type/:id/_history', interaction: 'history-instance', handler: instanceHistory },
   { method: 'GET', path: '/:type/:id/_history/:vid', interaction: 'vread', handler: vread },

@@ -5,7 +5,9 @@
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import type { ApiConfig } from '../../shared/config.js';
 import type { Logger } from '../../shared/logger.js';
+import type { FeedReader } from '../repository/feed-reader.js';
 import type { ResourceService } from '../services/resource-service.js';
+import type { SearchService } from '../services/search-service.js';
 
 /** An HTTP method the FHIR REST API uses. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,6 +38,8 @@ export interface FhirResponse {
 /** Services and settings available to every interaction. */
 export interface InteractionContext {
   readonly resources: ResourceService;
+  readonly search: SearchService;
+  readonly feed: FeedReader;
   readonly config: ApiConfig;
   readonly log: Logger;
 }

@@ -1,15 +1,18 @@
 /**
- * FHIR instance interactions over the repository: validation, version numbering, optimistic
- * concurrency and no-op detection. Routes call this; it never sees HTTP.
+ * FHIR instance interactions over the repository: validation, version numbering, the type's
+ * change-feed sequence, optimistic concurrency and no-op detection. Routes call this; it never
+ * sees HTTP.
  *
  * @see https://hl7.org/fhir/R4/http.html
  */
 import type { FhirResource } from 'fhir/r4.js';
-import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
-import { badRequest, FhirError, gone, notFound, preconditionFailed } from '../../shared/errors.js';
-import { VersionConflictError, type ResourceRepository, type StoredVersion, type VersionPage, type WriteMethod } from '../repository/index.js';
-import { withContentionRetry } from './contention.js';
+import type { SupportedResourceType } from '../../../schemas/index.js';
+import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import type { ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
+import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
+import { stripServerManaged, validated } from './validation.js';
+import { retryWrites } from './write-retry.js';
 
 /** Result of an update or patch. */
 export interface UpdateResult {
@@ -32,11 +35,15 @@ export interface ResourceServiceDeps {
   readonly newId?: () => string;
 }
 
-/** How many times a write without If-Match re-reads and retries after losing a race. */
-const MAX_ATTEMPTS = 10;
+/** A version about to be written, with what it replaces. */
+interface PlannedWrite {
+  readonly version: StoredVersion;
+  readonly previous?: StoredVersion;
+  readonly sequence: SequenceState;
+}
 
 export class ResourceService {
-  private readonly repository: ResourceRepository;
+  readonly repository: ResourceRepository;
   private readonly now: () => Date;
   private readonly newId: () => string;
 
@@ -46,14 +53,20 @@ export class ResourceService {
     this.newId = deps.newId ?? (() => crypto.randomUUID());
   }
 
-  /** create: server-assigned id, version 1. Client id and meta.versionId/lastUpdated are ignored. */
-  async create(resourceType: SupportedResourceType, body: unknown): Promise<StoredVersion> {
-    const input = stripServerManaged(body, true);
-    const resource = validated(resourceType, input);
-    const id = this.newId();
-    const write = this.prepare(resource, id, 1, undefined, 'POST');
-    await withContentionRetry(() => this.repository.commit([{ ...write, expectedVersionId: 0 }]));
-    return write;
+  /** A new server-assigned id. */
+  assignId(): string {
+    return this.newId();
+  }
+
+  /** create: server-assigned id (or `id` from a transaction), version 1; client meta.versionId/lastUpdated ignored. */
+  async create(resourceType: SupportedResourceType, body: unknown, id: string = this.newId()): Promise<StoredVersion> {
+    const resource = validated(resourceType, stripServerManaged(body, true));
+    return retryWrites(async () => {
+      const sequence = (await this.repository.readSequences([resourceType])).get(resourceType) ?? { seq: 0 };
+      const planned = this.plan(resourceType, id, resource, undefined, sequence, 'POST');
+      await this.commit(planned);
+      return planned.version;
+    }, false);
   }
 
   /** read: the current version; 404 if it never existed, 410 if deleted. */
@@ -83,9 +96,7 @@ export class ResourceService {
   /** vread: one version; a deletion version answers 410. */
   async vread(resourceType: SupportedResourceType, id: string, versionId: number): Promise<StoredVersion> {
     const version = await this.repository.readVersion(resourceType, id, versionId);
-    if (!version) {
-      throw notFound(`${resourceType}/${id} has no version ${versionId}`);
-    }
+    if (!version) throw notFound(`${resourceType}/${id} has no version ${versionId}`);
     if (version.deleted) throw gone(`Version ${versionId} of ${resourceType}/${id} is a deletion`);
     return version;
   }
@@ -100,17 +111,12 @@ export class ResourceService {
     if (bodyId === undefined) throw badRequest(`The resource must have an id equal to the URL id '${id}'`, `${resourceType}.id`, 'required');
     if (bodyId !== id) throw badRequest(`Resource id '${String(bodyId)}' does not match the URL id '${id}'`, `${resourceType}.id`);
     const resource = validated(resourceType, stripServerManaged(body, false));
-    return this.writeWithRetry(resourceType, id, ifMatch, 'PUT', () => resource);
+    return this.writeCurrent(resourceType, id, ifMatch, 'PUT', () => resource);
   }
 
-  /** Applies `change` to the current content and stores the result as a new version (PATCH). */
-  async modify(
-    resourceType: SupportedResourceType,
-    id: string,
-    ifMatch: number | undefined,
-    change: (current: FhirResource) => FhirResource,
-  ): Promise<UpdateResult> {
-    return this.writeWithRetry(resourceType, id, ifMatch, 'PATCH', (current) => {
+  /** Applies `change` to the current content and stores the validated result (PATCH). */
+  async modify(resourceType: SupportedResourceType, id: string, ifMatch: number | undefined, change: (current: FhirResource) => FhirResource): Promise<UpdateResult> {
+    return this.writeCurrent(resourceType, id, ifMatch, 'PATCH', (current) => {
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       if (current.deleted || !current.resource) throw gone(`${resourceType}/${id} was deleted`);
       return change(current.resource);
@@ -119,29 +125,25 @@ export class ResourceService {
 
   /** delete: a deletion version; deleting a deleted resource writes nothing. */
   async delete(resourceType: SupportedResourceType, id: string): Promise<DeleteResult> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.repository.readCurrent(resourceType, id);
+    return retryWrites(async () => {
+      const { current, sequence } = await this.repository.readForWrite(resourceType, id);
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       if (current.deleted) return { deleted: false, version: current };
-      const write = this.prepare(undefined, id, current.versionId + 1, current, 'DELETE', resourceType);
-      try {
-        await withContentionRetry(() => this.repository.commit([{ ...write, expectedVersionId: current.versionId }]));
-        return { deleted: true, version: write };
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= MAX_ATTEMPTS) throw mapConflict(error, undefined);
-      }
-    }
+      const planned = this.plan(resourceType, id, undefined, current, sequence, 'DELETE');
+      await this.commit(planned);
+      return { deleted: true, version: planned.version };
+    }, false);
   }
 
-  private async writeWithRetry(
+  private async writeCurrent(
     resourceType: SupportedResourceType,
     id: string,
     ifMatch: number | undefined,
     method: WriteMethod,
     produce: (current: StoredVersion | undefined) => FhirResource,
   ): Promise<UpdateResult> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.repository.readCurrent(resourceType, id);
+    return retryWrites(async () => {
+      const { current, sequence } = await this.repository.readForWrite(resourceType, id);
       if (ifMatch !== undefined && current?.versionId !== ifMatch) {
         throw preconditionFailed(
           `If-Match version ${ifMatch} does not match the current version ${current ? current.versionId : '(none)'} of ${resourceType}/${id}`,
@@ -151,66 +153,66 @@ export class ResourceService {
       if (current && !current.deleted && current.resource && sameContent(current.resource, resource)) {
         return { version: current, created: false };
       }
-      const versionId = (current?.versionId ?? 0) + 1;
-      const write = this.prepare(resource, id, versionId, current, method);
-      try {
-        await withContentionRetry(() => this.repository.commit([{ ...write, expectedVersionId: current?.versionId ?? 0 }]));
-        return { version: write, created: !current || current.deleted };
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || ifMatch !== undefined || attempt >= MAX_ATTEMPTS) throw mapConflict(error, ifMatch);
-      }
-    }
+      const planned = this.plan(resourceType, id, resource, current, sequence, method);
+      await this.commit(planned);
+      return { version: planned.version, created: !current || current.deleted };
+    }, ifMatch !== undefined);
   }
 
-  /** Stamps id, version and a lastUpdated strictly after the previous version's. */
-  private prepare(
-    resource: FhirResource | undefined,
+  /**
+   * Stamps the next version: id, version id, the type's next sequence number, and a
+   * lastUpdated strictly after both the previous version's and the type's last change, so
+   * the change feed's time order is its sequence order.
+   */
+  plan(
+    resourceType: string,
     id: string,
-    versionId: number,
+    resource: FhirResource | undefined,
     previous: StoredVersion | undefined,
+    sequence: SequenceState,
     method: WriteMethod,
-    resourceType: string = resource?.resourceType ?? '',
-  ): StoredVersion & { resource?: FhirResource } {
+  ): PlannedWrite {
     let instant = this.now().getTime();
-    if (previous && instant <= Date.parse(previous.lastUpdated)) instant = Date.parse(previous.lastUpdated) + 1;
+    for (const floor of [previous?.lastUpdated, sequence.lastUpdated]) {
+      if (floor && instant <= Date.parse(floor)) instant = Date.parse(floor) + 1;
+    }
     const lastUpdated = new Date(instant).toISOString();
-    const stamped = resource
-      ? ({ ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } } as FhirResource)
-      : undefined;
-    return { resourceType, id, versionId, lastUpdated, method, deleted: !stamped, ...(stamped ? { resource: stamped } : {}) };
+    const versionId = (previous?.versionId ?? 0) + 1;
+    const stamped = resource ? ({ ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } } as FhirResource) : undefined;
+    const version: StoredVersion = {
+      resourceType,
+      id,
+      versionId,
+      lastUpdated,
+      method,
+      deleted: !stamped,
+      seq: sequence.seq + 1,
+      ...(stamped ? { resource: stamped, index: indexEntries(stamped) } : {}),
+    };
+    return { version, ...(previous ? { previous } : {}), sequence };
+  }
+
+  private async commit({ version, previous, sequence }: PlannedWrite): Promise<void> {
+    await this.repository.commit({
+      writes: [
+        {
+          resourceType: version.resourceType,
+          id: version.id,
+          expectedVersionId: previous?.versionId ?? 0,
+          versionId: version.versionId,
+          lastUpdated: version.lastUpdated,
+          method: version.method,
+          seq: version.seq ?? sequence.seq + 1,
+          ...(version.resource ? { resource: version.resource } : {}),
+          ...(version.index ? { index: version.index } : {}),
+          ...(previous?.index ? { previousIndex: previous.index } : {}),
+        },
+      ],
+      sequences: [{ resourceType: version.resourceType, expected: sequence.seq, next: sequence.seq + 1, lastUpdated: version.lastUpdated }],
+    });
   }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Removes what the server owns: meta.versionId and meta.lastUpdated (and id on create). */
-function stripServerManaged(body: unknown, dropId: boolean): unknown {
-  if (!isObject(body)) return body;
-  const { id, meta, ...rest } = body;
-  const out: Record<string, unknown> = { ...rest };
-  if (!dropId && id !== undefined) out.id = id;
-  if (isObject(meta)) {
-    const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
-    if (Object.keys(metaRest).length > 0) out.meta = metaRest;
-  } else if (meta !== undefined) {
-    out.meta = meta;
-  }
-  return out;
-}
-
-function validated(resourceType: SupportedResourceType, body: unknown): FhirResource {
-  const result = validateResource(resourceType, body);
-  if (!result.ok) throw new FhirError(result.status, result.issues);
-  return result.resource as FhirResource;
-}
-
-function mapConflict(error: unknown, ifMatch: number | undefined): unknown {
-  if (error instanceof VersionConflictError) {
-    return ifMatch !== undefined
-      ? preconditionFailed(`${error.resourceType}/${error.id} changed concurrently: If-Match version ${ifMatch} is no longer current`)
-      : new FhirError(409, [{ code: 'conflict', diagnostics: `${error.resourceType}/${error.id} is being changed concurrently; retry` }]);
-  }
-  return error;
 }

@@ -1,0 +1,77 @@
+/**
+ * Conditional interactions: create with `If-None-Exist`, `PUT [type]?…`, `DELETE [type]?…`.
+ * Matches are found by the same search path (and access decision) as a normal search.
+ * Identifiers are unique per type in DynamoDB, so two concurrent conditional creates for the
+ * same identifier can never both create: the loser sees the winner and answers 200.
+ *
+ * @see https://hl7.org/fhir/R4/http.html#ccreate
+ */
+import { allOk } from '../../shared/operation-outcome.js';
+import { badRequest, FhirError, preconditionFailed } from '../../shared/errors.js';
+import { parseVersionTag } from '../http/preconditions.js';
+import { writeResponse } from './respond.js';
+import { requireType } from './params.js';
+import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
+
+function criteriaOf(request: FhirRequest): string {
+  const query = request.query.toString();
+  if (query === '') throw badRequest('A conditional update or delete needs search parameters in the URL', 'url');
+  return query;
+}
+
+function multiple(what: string): FhirError {
+  return preconditionFailed(`More than one resource matches the ${what} criteria; make them more selective`, 'multiple-matches');
+}
+
+/** `POST [base]/[type]`, with or without `If-None-Exist`. */
+export async function createMaybeConditional(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
+  const resourceType = requireType(request);
+  const condition = request.header('if-none-exist');
+  if (condition === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+  const existing = async (): Promise<FhirResponse | undefined> => {
+    const matches = await context.search.matchesOf(resourceType, condition.replace(/^\?/, ''));
+    if (matches.length > 1) throw multiple('If-None-Exist');
+    return matches[0] ? writeResponse(request, 200, matches[0], false) : undefined;
+  };
+  const found = await existing();
+  if (found) return found;
+  try {
+    return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+  } catch (error) {
+    // Lost a race on a unique identifier: the winner is now the one match.
+    if (error instanceof FhirError && error.issues[0]?.code === 'duplicate') return (await existing()) ?? Promise.reject(error);
+    throw error;
+  }
+}
+
+/** `PUT [base]/[type]?…`: 0 matches → create, 1 → update it, more → 412. */
+export async function conditionalUpdate(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
+  const resourceType = requireType(request);
+  const matches = await context.search.matchesOf(resourceType, criteriaOf(request));
+  if (matches.length > 1) throw multiple('conditional update');
+  const body = request.body as Record<string, unknown> | undefined;
+  const bodyId = typeof body === 'object' && body !== null && !Array.isArray(body) ? body.id : undefined;
+  const match = matches[0];
+  if (!match) {
+    if (bodyId === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+    const result = await context.resources.update(resourceType, String(bodyId), request.body);
+    return writeResponse(request, result.created ? 201 : 200, result.version, result.created);
+  }
+  if (bodyId !== undefined && bodyId !== match.id) {
+    throw badRequest(`Resource id '${String(bodyId)}' differs from the id '${match.id}' of the resource matching the criteria`, `${resourceType}.id`);
+  }
+  const ifMatch = parseVersionTag(request.header('if-match'));
+  const result = await context.resources.update(resourceType, match.id, { ...body, id: match.id }, ifMatch);
+  return writeResponse(request, result.created ? 201 : 200, result.version, result.created);
+}
+
+/** `DELETE [base]/[type]?…`: one match is deleted; none → 200 with a note; several → 412. */
+export async function conditionalDelete(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
+  const resourceType = requireType(request);
+  const matches = await context.search.matchesOf(resourceType, criteriaOf(request));
+  if (matches.length > 1) throw multiple('conditional delete');
+  const match = matches[0];
+  if (!match) return { status: 200, body: allOk(`No ${resourceType} matches the criteria; nothing was deleted`) };
+  const result = await context.resources.delete(resourceType, match.id);
+  return { status: 204, headers: { ETag: `W/"${result.version.versionId}"` } };
+}

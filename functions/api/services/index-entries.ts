@@ -1,0 +1,57 @@
+/**
+ * Derives what a resource is found by ({@link IndexEntries}) from its extracted search values:
+ * the patient anchors (local secondary indexes), reference anchors of the multi-valued
+ * parameters integrators search by, and business identifiers (unique per type).
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import { extractIndex } from '../search/index-values/index.js';
+import type { ReferenceValue, TokenValue } from '../search/types.js';
+import type { IndexEntries } from '../repository/index.js';
+
+/**
+ * Reference parameters answered by an anchor Query rather than by filtering the whole type.
+ * Patient/subject use the patient indexes instead. Each anchor is one small item per value
+ * written in the resource's transaction.
+ */
+export const ANCHORED_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  CarePlan: ['care-team', 'goal'],
+  CareTeam: ['participant'],
+  Consent: ['actor'],
+  Goal: [],
+};
+
+/** The keys a reference is found by: `Type/id`, `url:<url>` and `ident:<system>|<value>`. */
+export function referenceKeys(reference: ReferenceValue): string[] {
+  const keys: string[] = [];
+  if (reference.type && reference.id) keys.push(`${reference.type}/${reference.id}`);
+  else if (reference.url) keys.push(`url:${reference.url}`);
+  if (reference.identifier?.value) keys.push(`ident:${reference.identifier.system ?? ''}|${reference.identifier.value}`);
+  return keys;
+}
+
+/** `<system>|<value>` of an identifier token (an absent system is kept empty). */
+export const identifierKey = (token: { readonly system?: string; readonly code?: string }): string => `${token.system ?? ''}|${token.code ?? ''}`;
+
+/** Builds the index entries of a live resource. */
+export function indexEntries(resource: FhirResource): IndexEntries {
+  const values = extractIndex(resource);
+  const patients = (values.patient ?? []) as readonly ReferenceValue[];
+  const patientRef = patients.find((ref) => ref.type === 'Patient' && ref.id);
+  const patientIdentifier = patients.find((ref) => ref.identifier?.value)?.identifier;
+  const anchors = new Set<string>();
+  for (const param of ANCHORED_PARAMETERS[resource.resourceType] ?? []) {
+    for (const reference of (values[param] ?? []) as readonly ReferenceValue[]) {
+      for (const key of referenceKeys(reference)) anchors.add(`${param}=${key}`);
+    }
+  }
+  const identifiers = new Set(
+    ((values.identifier ?? []) as readonly TokenValue[]).filter((token) => token.code).map((token) => identifierKey(token)),
+  );
+  return {
+    values,
+    ...(patientRef ? { patientRef: `Patient/${patientRef.id}` } : {}),
+    ...(patientIdentifier ? { patientIdentifier: `${patientIdentifier.system ?? ''}|${patientIdentifier.value}` } : {}),
+    anchors: [...anchors].sort(),
+    identifiers: [...identifiers].sort(),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Search as a service: parse, plan, execute with the access decision, include. Routes and
+ * conditional interactions both use it, so every path applies the same filtering.
+ *
+ * @see https://hl7.org/fhir/R4/search.html
+ */
+import type { SupportedResourceType } from '../../../schemas/index.js';
+import type { ApiConfig } from '../../shared/config.js';
+import { badRequest } from '../../shared/errors.js';
+import { decodeCursor, encodeCursor, CURSOR_PARAM } from '../paging/cursor.js';
+import type { StoredVersion } from '../repository/index.js';
+import type { SearchStore } from '../repository/search-store.js';
+import { executeSearch, resolveIncludes, type AccessPredicate, type SearchPosition } from '../search/execute/index.js';
+import { parseSearchRequest } from '../search/parse/index.js';
+import type { SearchRequest } from '../search/types.js';
+
+/** The result of one search page. */
+export interface SearchResult {
+  readonly request: SearchRequest;
+  readonly matches: readonly StoredVersion[];
+  readonly includes: readonly StoredVersion[];
+  readonly total?: number;
+  /** Opaque cursor of the next page. */
+  readonly nextCursor?: string;
+}
+
+/** The parameters that define a result set (the cursor only moves through it). */
+function scopeOf(resourceType: string, params: URLSearchParams): string {
+  const entries = [...params.entries()].filter(([name]) => name !== CURSOR_PARAM).sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
+  return `search|${resourceType}|${new URLSearchParams(entries).toString()}`;
+}
+
+function toPosition(state: unknown): SearchPosition {
+  const value = state as { offset?: unknown; key?: unknown } | null;
+  if (value && typeof value.offset === 'number' && Number.isInteger(value.offset) && value.offset >= 0) return { offset: value.offset };
+  if (value && typeof value.key === 'object' && value.key !== null) return { key: value.key as Record<string, never> };
+  throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
+}
+
+export class SearchService {
+  constructor(
+    private readonly store: SearchStore,
+    private readonly config: ApiConfig,
+    /** The access decision every result passes (consent plugs in here). */
+    readonly access: AccessPredicate,
+  ) {}
+
+  /** One page of `GET [type]?params`. */
+  async search(resourceType: SupportedResourceType, params: URLSearchParams, lenient: boolean): Promise<SearchResult> {
+    const request = parseSearchRequest(resourceType, params, {
+      lenient,
+      defaultCount: this.config.defaultPageSize,
+      maxCount: this.config.maxPageSize,
+    });
+    const scope = scopeOf(resourceType, params);
+    const position = request.cursor === undefined ? undefined : toPosition(decodeCursor(this.config.cursorSecret, scope, request.cursor));
+    const page = await executeSearch(this.store, request, { access: this.access, ...(position ? { position } : {}) });
+    const includes = request.summary === 'count' ? [] : await resolveIncludes(this.store, page.matches, request.include, request.revinclude, this.access);
+    return {
+      request,
+      matches: request.summary === 'count' ? [] : page.matches,
+      includes,
+      ...(page.total !== undefined ? { total: page.total } : {}),
+      ...(page.next ? { nextCursor: encodeCursor(this.config.cursorSecret, scope, page.next) } : {}),
+    };
+  }
+
+  /**
+   * The visible matches of a conditional interaction's criteria (`If-None-Exist`,
+   * `PUT/DELETE [type]?…`): at most `limit`, enough to tell 0, 1 or several.
+   */
+  async matchesOf(resourceType: SupportedResourceType, criteria: string, limit = 2): Promise<readonly StoredVersion[]> {
+    const params = new URLSearchParams(criteria);
+    for (const name of [...params.keys()]) {
+      if (name.startsWith('_') && name !== '_id' && name !== '_lastUpdated' && name !== '_tag' && name !== '_profile' && name !== '_security') {
+        throw badRequest(`Result parameter '${name}' is not allowed in conditional criteria`, name);
+      }
+    }
+    if ([...params.keys()].length === 0) throw badRequest('Conditional criteria must contain at least one search parameter', 'If-None-Exist');
+    params.set('_count', String(limit));
+    const request = parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit });
+    const page = await executeSearch(this.store, request, { access: this.access });
+    return page.matches;
+  }
+}

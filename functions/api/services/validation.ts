@@ -1,0 +1,36 @@
+/**
+ * Validation of incoming resources against the generated R4 schemas, after removing what the
+ * server owns.
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
+import { FhirError } from '../../shared/errors.js';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Removes what the server owns: meta.versionId and meta.lastUpdated (and id on create). */
+export function stripServerManaged(body: unknown, dropId: boolean): unknown {
+  if (!isObject(body)) return body;
+  const { id, meta, ...rest } = body;
+  const out: Record<string, unknown> = { ...rest };
+  if (!dropId && id !== undefined) out.id = id;
+  if (isObject(meta)) {
+    const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
+    if (Object.keys(metaRest).length > 0) out.meta = metaRest;
+  } else if (meta !== undefined) {
+    out.meta = meta;
+  }
+  return out;
+}
+
+/**
+ * Validates `body` as `resourceType`; 400 for structural problems, 422 for invariants, or
+ * always `forceStatus` (a PATCH whose result is invalid is 422).
+ */
+export function validated(resourceType: SupportedResourceType, body: unknown, forceStatus?: 422): FhirResource {
+  const result = validateResource(resourceType, body);
+  if (!result.ok) throw new FhirError(forceStatus ?? result.status, result.issues);
+  return result.resource as FhirResource;
+}
