@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
 import { buildApp } from '../../functions/api/bootstrap.js';
+import type { AccessPredicate } from '../../functions/api/search/execute/index.js';
 import { loadConfig, type ApiConfig } from '../../functions/shared/config.js';
 import { createTable } from '../../scripts/local/create-table.js';
 
@@ -38,8 +39,8 @@ export function countingClient(endpoint: string, sink: string[]): DynamoDBClient
   return client;
 }
 
-/** Starts the API on a new table. */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** Starts the API on a new table; `access` replaces the allow-all search access decision. */
+export async function startTestApi(env: Record<string, string> = {}, options: { access?: AccessPredicate } = {}): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `t-${randomBytes(6).toString('hex')}`;
   const config = await loadConfig({
@@ -53,7 +54,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const client = countingClient(endpoint, sent);
   await createTable(client, tableName);
   const logs: string[] = [];
-  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line) });
+  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), ...(options.access ? { access: options.access } : {}) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
