@@ -11,7 +11,7 @@ import { badRequest, gone, notFound, preconditionFailed } from '../../shared/err
 import type { ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
 import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
-import { stripServerManaged, validated } from './validation.js';
+import { isObject, stripServerManaged, validated } from './validation.js';
 import { retryWrites } from './write-retry.js';
 
 /** Result of an update or patch. */
@@ -211,8 +211,4 @@ export class ResourceService {
       sequences: [{ resourceType: version.resourceType, expected: sequence.seq, next: sequence.seq + 1, lastUpdated: version.lastUpdated }],
     });
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

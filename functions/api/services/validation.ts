@@ -6,7 +6,8 @@ import type { FhirResource } from 'fhir/r4.js';
 import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
 import { FhirError } from '../../shared/errors.js';
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** True for a JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
