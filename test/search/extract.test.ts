@@ -147,7 +147,7 @@ describe('reference extraction', () => {
     ).toEqual([
       { type: 'CarePlan', id: 'a' },
       { type: 'CarePlan', id: 'b' },
-      { type: 'CarePlan', id: 'c', url: 'https://fhir.example.fi/r4/CarePlan/c' },
+      { type: 'CarePlan', url: 'https://fhir.example.fi/r4/CarePlan/c' },
       { type: 'CarePlan', url: 'urn:uuid:4a3c1b7e-3f0e-4d52-9c55-1f0d5d6c9a10' },
       { url: 'urn:oid:1.2.3.4' },
     ]);
@@ -163,7 +163,7 @@ describe('reference extraction', () => {
     expect(refs({ reference: '#local' }, { display: 'Vanha suunnitelma' })).toBeUndefined();
   });
 
-  it('reads a canonical as its url plus the type and id it ends in, ignoring the version', () => {
+  it('reads a canonical as its url plus the type it ends in (no local id: it lives elsewhere)', () => {
     const plan: CarePlan = {
       ...carePlanFixture(),
       instantiatesCanonical: ['https://example.fi/fhir/PlanDefinition/hopa|1.0', 'urn:oid:1.2.246.999'],
@@ -171,7 +171,7 @@ describe('reference extraction', () => {
     };
     const index = extractIndex(plan);
     expect(index['instantiates-canonical']).toEqual([
-      { type: 'PlanDefinition', id: 'hopa', url: 'https://example.fi/fhir/PlanDefinition/hopa|1.0' },
+      { type: 'PlanDefinition', url: 'https://example.fi/fhir/PlanDefinition/hopa|1.0' },
       { url: 'urn:oid:1.2.246.999' },
     ]);
     expect(index['instantiates-uri']).toEqual(['https://example.fi/ohjeet/hopa']);

@@ -113,18 +113,18 @@ describe('reference matching', () => {
     expect(matches('based-on', ref({ url: 'https://fhir.example.fi/r4/CarePlan/remote' }))).toBe(true);
     expect(matches('based-on', ref({ url: 'https://other.example.fi/r4/CarePlan/else' }))).toBe(false);
   });
-  it('matches an absolute URL by its trailing Type/id', () => {
-    expect(matches('subject', ref({ url: 'https://fhir.example.fi/r4/Patient/p1' }))).toBe(true);
+  it('never matches a local reference by the trailing Type/id of a URL on another server', () => {
+    expect(matches('subject', ref({ url: 'https://fhir.example.fi/r4/Patient/p1' }))).toBe(false);
     expect(matches('subject', ref({ url: 'https://fhir.example.fi/r4/Group/p1' }))).toBe(false);
   });
   it('matches a urn:uuid reference by equal url', () => {
     expect(matches('based-on', ref({ url: 'urn:uuid:4a3c1b7e-3f0e-4d52-9c55-1f0d5d6c9a10' }))).toBe(true);
   });
-  it('matches a canonical with or without its version, and by Type/id', () => {
+  it('matches a canonical with or without its version, but not by a local Type/id', () => {
     expect(matches('instantiates-canonical', ref({ url: 'https://example.fi/fhir/PlanDefinition/hopa' }))).toBe(true);
     expect(matches('instantiates-canonical', ref({ url: 'https://example.fi/fhir/PlanDefinition/hopa|1.0' }))).toBe(true);
     expect(matches('instantiates-canonical', ref({ url: 'https://example.fi/fhir/PlanDefinition/hopa|2.0' }))).toBe(false);
-    expect(matches('instantiates-canonical', ref({ type: 'PlanDefinition', id: 'hopa' }))).toBe(true);
+    expect(matches('instantiates-canonical', ref({ type: 'PlanDefinition', id: 'hopa' }))).toBe(false);
   });
 
   it(':identifier matches system|value exactly and a bare value in any system', () => {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { translateStorageError } from './dynamo-errors.js';
 import { toStoredVersion, type Item } from './item-codec.js';
-import { currentKey, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
+import { currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
 import { buildTransaction, type ActionPurpose } from './transaction.js';
 import type { CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
 
@@ -56,14 +56,35 @@ export class DynamoResourceRepository implements ResourceRepository {
   }
 
   async readForWrite(resourceType: string, id: string): Promise<WriteContext> {
-    const items = await this.batchGet([currentKey(resourceType, id), sequenceKey(resourceType)]);
+    const items = await this.batchGet([currentKey(resourceType, id), sequenceKey(resourceType), sequenceKey(GLOBAL_CLOCK)]);
     const current = items.find((item) => item.PK?.S === resourceType && item.SK?.S === id);
-    const sequence = items.find((item) => item.PK?.S === 'SEQ');
-    return { ...(current ? { current: toStoredVersion(current) } : {}), sequence: toSequence(sequence) };
+    const sequence = items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === resourceType);
+    const clock = items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === GLOBAL_CLOCK)?.lastUpdated?.S;
+    return { ...(current ? { current: toStoredVersion(current) } : {}), sequence: toSequence(sequence), ...(clock ? { clock } : {}) };
+  }
+
+  async readManyForWrite(
+    resources: readonly { readonly resourceType: string; readonly id: string }[],
+    resourceTypes: readonly string[],
+  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly sequences: ReadonlyMap<string, SequenceState>; readonly clock?: string }> {
+    const types = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
+    const unique = [...new Map(resources.map((r) => [`${r.resourceType}/${r.id}`, r])).values()];
+    const keys = [...unique.map((r) => currentKey(r.resourceType, r.id)), ...types.map(sequenceKey)];
+    const items: Item[] = [];
+    for (let start = 0; start < keys.length; start += 100) items.push(...(await this.batchGet(keys.slice(start, start + 100))));
+    const current = new Map<string, StoredVersion>();
+    for (const item of items) {
+      if (item.PK?.S === 'SEQ') continue;
+      const version = toStoredVersion(item);
+      current.set(`${version.resourceType}/${version.id}`, version);
+    }
+    const sequences = new Map(types.map((type) => [type, toSequence(items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === type))]));
+    const clock = sequences.get(GLOBAL_CLOCK)?.lastUpdated;
+    return { current, sequences, ...(clock ? { clock } : {}) };
   }
 
   async readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> {
-    const unique = [...new Set(resourceTypes)];
+    const unique = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
     const items = await this.batchGet(unique.map(sequenceKey));
     return new Map(unique.map((type) => [type, toSequence(items.find((item) => item.SK?.S === type))]));
   }

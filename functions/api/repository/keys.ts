@@ -6,6 +6,7 @@
  * | current version      | `<Type>`                        | `<id>`               |
  * | version record       | `<Type>/<id>`                   | `V#<vid, 10 digits>` |
  * | type sequence        | `SEQ`                           | `<Type>`             |
+ * | global change clock  | `SEQ`                           | `*`                  |
  * | reference anchor     | `IX#<Type>#<param>=<reference>` | `<id>`               |
  * | unique identifier    | `UQ#<Type>#<system>\|<value>`   | `UQ`                 |
  *
@@ -33,7 +34,13 @@ export const versionKey = (resourceType: string, id: string, versionId: number):
   SK: { S: versionSk(versionId) },
 });
 
-/** Key of the change-feed sequence of a type. */
+/**
+ * The global change clock: every write, of any type, moves its lastUpdated forward in the same
+ * transaction, so commit order equals lastUpdated order across types too.
+ */
+export const GLOBAL_CLOCK = '*';
+
+/** Key of the change-feed sequence of a type (or of the global clock). */
 export const sequenceKey = (resourceType: string): Key => ({ PK: { S: 'SEQ' }, SK: { S: resourceType } });
 
 /** Sort key of the history index: the gap-free sequence number, zero-padded. */

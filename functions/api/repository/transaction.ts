@@ -8,7 +8,7 @@
  */
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { currentItem, versionItem } from './item-codec.js';
-import { anchorPk, sequenceKey, uniqueKey } from './keys.js';
+import { anchorPk, GLOBAL_CLOCK, sequenceKey, uniqueKey } from './keys.js';
 import type { CommitBatch, ResourceWrite } from './types.js';
 
 /** Why an action is in the transaction: used to translate `CancellationReasons`. */
@@ -102,5 +102,19 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
       { kind: 'sequence', resourceType: sequence.resourceType },
     );
   }
+  // Commits must happen in lastUpdated order across all types, or a system-level feed reader
+  // could move past an instant before an older write of another type lands.
+  add(
+    {
+      Update: {
+        TableName: tableName,
+        Key: sequenceKey(GLOBAL_CLOCK),
+        UpdateExpression: 'SET lastUpdated = :clock',
+        ConditionExpression: 'attribute_not_exists(lastUpdated) OR lastUpdated < :clock',
+        ExpressionAttributeValues: { ':clock': { S: batch.clock } },
+      },
+    },
+    { kind: 'sequence', resourceType: GLOBAL_CLOCK },
+  );
   return { items, purposes };
 }

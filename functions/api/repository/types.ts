@@ -81,6 +81,8 @@ export interface SequenceAdvance {
 export interface CommitBatch {
   readonly writes: readonly ResourceWrite[];
   readonly sequences: readonly SequenceAdvance[];
+  /** The newest lastUpdated of the batch: the global clock must be older, and is moved to it. */
+  readonly clock: string;
 }
 
 /** A page of versions, newest first, and the key to continue after it. */
@@ -90,19 +92,26 @@ export interface VersionPage {
   readonly nextBelowVersionId?: number;
 }
 
-/** What a write needs to read first: the current version and the type's sequence. */
+/** What a write needs to read first: the current version, the type's sequence and the global clock. */
 export interface WriteContext {
   readonly current?: StoredVersion;
   readonly sequence: SequenceState;
+  /** The global change clock (`lastUpdated` of the newest committed write of any type). */
+  readonly clock?: string;
 }
 
 /** Storage of resources and their immutable version history. */
 export interface ResourceRepository {
   /** The current version (possibly a deletion), or undefined if the resource never existed. One consistent GetItem. */
   readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined>;
-  /** The current version and the type's sequence in one consistent BatchGetItem. */
+  /** The current version, the type's sequence and the global clock in one consistent BatchGetItem. */
   readForWrite(resourceType: string, id: string): Promise<WriteContext>;
-  /** The sequence state of each type (one consistent BatchGetItem). */
+  /** Current versions (by `Type/id`) and sequences for a multi-resource write, in consistent BatchGetItems of ≤ 100 keys. */
+  readManyForWrite(
+    resources: readonly { readonly resourceType: string; readonly id: string }[],
+    resourceTypes: readonly string[],
+  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly sequences: ReadonlyMap<string, SequenceState>; readonly clock?: string }>;
+  /** The sequence state of each type, and under `*` the global clock (one consistent BatchGetItem). */
   readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
   /** One version, or undefined. One consistent GetItem. */
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;

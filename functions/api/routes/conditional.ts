@@ -29,7 +29,7 @@ export async function createMaybeConditional(request: FhirRequest, context: Inte
   const condition = request.header('if-none-exist');
   if (condition === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
   const existing = async (): Promise<FhirResponse | undefined> => {
-    const matches = await context.search.matchesOf(resourceType, condition.replace(/^\?/, ''));
+    const matches = await context.search.matchesOf(resourceType, condition.replace(/^\?/, ''), request.baseUrl);
     if (matches.length > 1) throw multiple('If-None-Exist');
     return matches[0] ? writeResponse(request, 200, matches[0], false) : undefined;
   };
@@ -47,7 +47,7 @@ export async function createMaybeConditional(request: FhirRequest, context: Inte
 /** `PUT [base]/[type]?…`: 0 matches → create, 1 → update it, more → 412. */
 export async function conditionalUpdate(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
-  const matches = await context.search.matchesOf(resourceType, criteriaOf(request));
+  const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional update');
   const body = request.body as Record<string, unknown> | undefined;
   const bodyId = typeof body === 'object' && body !== null && !Array.isArray(body) ? body.id : undefined;
@@ -68,7 +68,7 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
 /** `DELETE [base]/[type]?…`: one match is deleted; none → 200 with a note; several → 412. */
 export async function conditionalDelete(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
-  const matches = await context.search.matchesOf(resourceType, criteriaOf(request));
+  const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional delete');
   const match = matches[0];
   if (!match) return { status: 200, body: allOk(`No ${resourceType} matches the criteria; nothing was deleted`) };

@@ -7,6 +7,7 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { FhirResource } from 'fhir/r4.js';
+import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, unprocessable } from '../../shared/errors.js';
 import { parseVersionTag } from '../http/preconditions.js';
 import { stripServerManaged, validated } from '../services/validation.js';
@@ -28,7 +29,7 @@ const DOCUMENT_ERRORS = new Set([
 ]);
 
 /** Checks the document's shape before anything is read. */
-function assertPatchDocument(body: unknown): asserts body is Operation[] {
+export function assertPatchDocument(body: unknown): asserts body is Operation[] {
   if (!Array.isArray(body)) throw badRequest('A JSON Patch document must be an array of operations', 'body', 'structure');
   const error = validate(body as Operation[]);
   if (error) throw badRequest(`Invalid JSON Patch operation ${error.index ?? ''}: ${error.message.split('\n')[0]}`, `[${error.index ?? 0}]`, 'structure');
@@ -46,6 +47,16 @@ function applyTo(resource: FhirResource, operations: Operation[]): unknown {
   }
 }
 
+/** The validated result of applying `operations` to `current` (400/422 on failure). */
+export function patchedResource(resourceType: SupportedResourceType, id: string, current: FhirResource, operations: Operation[]): FhirResource {
+  const patched = applyTo(current, operations) as Record<string, unknown> | null;
+  if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw unprocessable('The patch must leave a resource object', 'body');
+  if (patched.resourceType !== resourceType || patched.id !== id) {
+    throw unprocessable('A patch must not change resourceType or id', `${resourceType}.id`);
+  }
+  return validated(resourceType, stripServerManaged(patched, false), 422);
+}
+
 /** `PATCH [base]/[type]/[id]`. */
 export async function patch(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
@@ -53,13 +64,6 @@ export async function patch(request: FhirRequest, context: InteractionContext): 
   assertPatchDocument(request.body);
   const operations = request.body;
   const ifMatch = parseVersionTag(request.header('if-match'));
-  const result = await context.resources.modify(resourceType, id, ifMatch, (current) => {
-    const patched = applyTo(current, operations) as Record<string, unknown> | null;
-    if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw unprocessable('The patch must leave a resource object', 'body');
-    if (patched.resourceType !== resourceType || patched.id !== id) {
-      throw unprocessable('A patch must not change resourceType or id', `${resourceType}.id`);
-    }
-    return validated(resourceType, stripServerManaged(patched, false), 422);
-  });
+  const result = await context.resources.modify(resourceType, id, ifMatch, (current) => patchedResource(resourceType, id, current, operations));
   return writeResponse(request, 200, result.version, false);
 }

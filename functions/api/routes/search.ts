@@ -64,7 +64,7 @@ function searchBundle(baseUrl: string, resourceType: string, params: URLSearchPa
 
 async function run(request: FhirRequest, context: InteractionContext, params: URLSearchParams): Promise<FhirResponse> {
   const resourceType = requireType(request);
-  const result = await context.search.search(resourceType, params, preferLenient(request.header('prefer')));
+  const result = await context.search.search(resourceType, params, preferLenient(request.header('prefer')), request.baseUrl);
   return { status: 200, body: searchBundle(request.baseUrl, resourceType, params, result) };
 }
 

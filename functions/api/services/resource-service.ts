@@ -42,6 +42,12 @@ interface PlannedWrite {
   readonly sequence: SequenceState;
 }
 
+/** The change clocks a new version must come after: the type's sequence and the global clock. */
+export interface Clocks {
+  readonly sequence: SequenceState;
+  readonly clock?: string;
+}
+
 export class ResourceService {
   readonly repository: ResourceRepository;
   private readonly now: () => Date;
@@ -62,8 +68,9 @@ export class ResourceService {
   async create(resourceType: SupportedResourceType, body: unknown, id: string = this.newId()): Promise<StoredVersion> {
     const resource = validated(resourceType, stripServerManaged(body, true));
     return retryWrites(async () => {
-      const sequence = (await this.repository.readSequences([resourceType])).get(resourceType) ?? { seq: 0 };
-      const planned = this.plan(resourceType, id, resource, undefined, sequence, 'POST');
+      const sequences = await this.repository.readSequences([resourceType]);
+      const clocks = { sequence: sequences.get(resourceType) ?? { seq: 0 }, clock: sequences.get('*')?.lastUpdated };
+      const planned = this.plan(resourceType, id, resource, undefined, clocks, 'POST');
       await this.commit(planned);
       return planned.version;
     }, false);
@@ -126,10 +133,10 @@ export class ResourceService {
   /** delete: a deletion version; deleting a deleted resource writes nothing. */
   async delete(resourceType: SupportedResourceType, id: string): Promise<DeleteResult> {
     return retryWrites(async () => {
-      const { current, sequence } = await this.repository.readForWrite(resourceType, id);
+      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       if (current.deleted) return { deleted: false, version: current };
-      const planned = this.plan(resourceType, id, undefined, current, sequence, 'DELETE');
+      const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE');
       await this.commit(planned);
       return { deleted: true, version: planned.version };
     }, false);
@@ -143,7 +150,7 @@ export class ResourceService {
     produce: (current: StoredVersion | undefined) => FhirResource,
   ): Promise<UpdateResult> {
     return retryWrites(async () => {
-      const { current, sequence } = await this.repository.readForWrite(resourceType, id);
+      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
       if (ifMatch !== undefined && current?.versionId !== ifMatch) {
         throw preconditionFailed(
           `If-Match version ${ifMatch} does not match the current version ${current ? current.versionId : '(none)'} of ${resourceType}/${id}`,
@@ -153,7 +160,7 @@ export class ResourceService {
       if (current && !current.deleted && current.resource && sameContent(current.resource, resource)) {
         return { version: current, created: false };
       }
-      const planned = this.plan(resourceType, id, resource, current, sequence, method);
+      const planned = this.plan(resourceType, id, resource, current, { sequence, clock }, method);
       await this.commit(planned);
       return { version: planned.version, created: !current || current.deleted };
     }, ifMatch !== undefined);
@@ -161,19 +168,20 @@ export class ResourceService {
 
   /**
    * Stamps the next version: id, version id, the type's next sequence number, and a
-   * lastUpdated strictly after both the previous version's and the type's last change, so
-   * the change feed's time order is its sequence order.
+   * lastUpdated strictly after the previous version's, the type's and the global last change,
+   * so the change feed's time order is its commit order.
    */
   plan(
     resourceType: string,
     id: string,
     resource: FhirResource | undefined,
     previous: StoredVersion | undefined,
-    sequence: SequenceState,
+    clocks: Clocks,
     method: WriteMethod,
   ): PlannedWrite {
+    const { sequence } = clocks;
     let instant = this.now().getTime();
-    for (const floor of [previous?.lastUpdated, sequence.lastUpdated]) {
+    for (const floor of [previous?.lastUpdated, sequence.lastUpdated, clocks.clock]) {
       if (floor && instant <= Date.parse(floor)) instant = Date.parse(floor) + 1;
     }
     const lastUpdated = new Date(instant).toISOString();
@@ -209,6 +217,7 @@ export class ResourceService {
         },
       ],
       sequences: [{ resourceType: version.resourceType, expected: sequence.seq, next: sequence.seq + 1, lastUpdated: version.lastUpdated }],
+      clock: version.lastUpdated,
     });
   }
 }

@@ -24,6 +24,24 @@ export interface SearchResult {
   readonly nextCursor?: string;
 }
 
+/**
+ * A reference search value that is an absolute URL on this server's own base means the local
+ * `Type/id`; any other absolute URL names a resource elsewhere and is matched as a URL only.
+ */
+function localized(request: SearchRequest, baseUrl: string | undefined): SearchRequest {
+  if (!baseUrl) return request;
+  const prefix = `${baseUrl}/`;
+  const criteria = request.criteria.map((criterion) => ({
+    ...criterion,
+    values: criterion.values.map((value) => {
+      if (value.kind !== 'reference' || !value.url?.startsWith(prefix)) return value;
+      const [type, id, ...rest] = value.url.slice(prefix.length).split('/');
+      return type && id && rest.length === 0 ? { kind: 'reference' as const, type, id } : value;
+    }),
+  }));
+  return { ...request, criteria };
+}
+
 /** The parameters that define a result set (the cursor only moves through it). */
 function scopeOf(resourceType: string, params: URLSearchParams): string {
   const entries = [...params.entries()].filter(([name]) => name !== CURSOR_PARAM).sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
@@ -45,13 +63,14 @@ export class SearchService {
     readonly access: AccessPredicate,
   ) {}
 
-  /** One page of `GET [type]?params`. */
-  async search(resourceType: SupportedResourceType, params: URLSearchParams, lenient: boolean): Promise<SearchResult> {
-    const request = parseSearchRequest(resourceType, params, {
+  /** One page of `GET [type]?params`; `baseUrl` is this server's FHIR base as the client sees it. */
+  async search(resourceType: SupportedResourceType, params: URLSearchParams, lenient: boolean, baseUrl?: string): Promise<SearchResult> {
+    const parsed = parseSearchRequest(resourceType, params, {
       lenient,
       defaultCount: this.config.defaultPageSize,
       maxCount: this.config.maxPageSize,
     });
+    const request = localized(parsed, baseUrl);
     const scope = scopeOf(resourceType, params);
     const position = request.cursor === undefined ? undefined : toPosition(decodeCursor(this.config.cursorSecret, scope, request.cursor));
     const page = await executeSearch(this.store, request, { access: this.access, ...(position ? { position } : {}) });
@@ -69,7 +88,7 @@ export class SearchService {
    * The visible matches of a conditional interaction's criteria (`If-None-Exist`,
    * `PUT/DELETE [type]?…`): at most `limit`, enough to tell 0, 1 or several.
    */
-  async matchesOf(resourceType: SupportedResourceType, criteria: string, limit = 2): Promise<readonly StoredVersion[]> {
+  async matchesOf(resourceType: SupportedResourceType, criteria: string, baseUrl?: string, limit = 2): Promise<readonly StoredVersion[]> {
     const params = new URLSearchParams(criteria);
     for (const name of [...params.keys()]) {
       if (name.startsWith('_') && name !== '_id' && name !== '_lastUpdated' && name !== '_tag' && name !== '_profile' && name !== '_security') {
@@ -78,7 +97,7 @@ export class SearchService {
     }
     if ([...params.keys()].length === 0) throw badRequest('Conditional criteria must contain at least one search parameter', 'If-None-Exist');
     params.set('_count', String(limit));
-    const request = parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit });
+    const request = localized(parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit }), baseUrl);
     const page = await executeSearch(this.store, request, { access: this.access });
     return page.matches;
   }

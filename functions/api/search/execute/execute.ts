@@ -97,7 +97,8 @@ export async function executeSearch(
   const now = options.now ?? new Date();
   const keep = visibleMatch(request, options.access, now);
   const plan = planSearch(request);
-  const countAll = request.total === 'accurate' || request.summary === 'count';
+  // `_count=0` asks for the total only: count everything rather than link to empty pages.
+  const countAll = request.total === 'accurate' || request.summary === 'count' || request.count === 0;
   const single = plan.kind === 'walks' && plan.walks.length === 1 ? plan.walks[0] : undefined;
   const walkOrdersResults = single !== undefined && (request.sort.length === 0 || single.kind === 'lastUpdated');
   if (single && walkOrdersResults && !(single.kind === 'all' && request.sort.length > 0)) {

@@ -51,7 +51,7 @@ function patientWalk(code: string, value: ReferenceCriterionValue, viaIdentifier
     if (code === 'subject' && identifier.system !== HETU) return undefined;
     return { kind: 'patientIdentifier', value: `${identifier.system}|${identifier.value}` };
   }
-  if (!value.id) return undefined;
+  if (!value.id || value.url !== undefined) return undefined;
   if (value.type === 'Patient' || (code === 'patient' && value.type === undefined)) return { kind: 'patientRef', value: `Patient/${value.id}` };
   return undefined;
 }
@@ -80,10 +80,12 @@ function anchorPlan(resourceType: string, criteria: readonly Criterion[]): Sourc
       const reference: ReferenceValue =
         criterion.modifier === 'identifier'
           ? { ...(value.identifier ? { identifier: value.identifier } : {}) }
-          : { ...(type ? { type } : {}), ...(value.id ? { id: value.id } : {}) };
+          : value.url !== undefined
+            ? { url: value.url }
+            : { ...(type ? { type } : {}), ...(value.id ? { id: value.id } : {}) };
       if (criterion.modifier === 'identifier' && value.identifier?.system === undefined) return undefined;
       const keys = referenceKeys(reference);
-      if (keys.length === 0 || (criterion.modifier !== 'identifier' && !type)) return undefined;
+      if (keys.length === 0 || (criterion.modifier !== 'identifier' && value.url === undefined && !type)) return undefined;
       anchors.push(...keys.map((key) => `${criterion.param.code}=${key}`));
     }
     if (anchors.length > 0) return { kind: 'anchors', anchors };

@@ -6,7 +6,6 @@
  */
 import type { Criterion, CriterionValue, DateValue, ReferenceValue, ResourceIndex, SortSpec, TokenValue } from '../types.js';
 import { matchesDate, toRange } from './date-match.js';
-import { parseLiteral } from './reference.js';
 import { foldText } from './text.js';
 
 /** Options of {@link matchesCriterion}. */
@@ -46,12 +45,9 @@ const withoutVersion = (url: string): string => url.split('|')[0] ?? url;
 function matchesReference(search: Value<'reference'>, value: ReferenceValue, criterion: Criterion): boolean {
   if (criterion.targetType !== undefined && value.type !== criterion.targetType) return false;
   if (criterion.modifier === 'identifier') return matchesIdentifier(search, value);
-  if (search.url !== undefined) {
-    if (value.url !== undefined && (value.url === search.url || withoutVersion(value.url) === search.url)) return true;
-    // A versioned canonical names one version, which only the full url can match.
-    const literal = search.url.includes('|') ? {} : parseLiteral(search.url);
-    return literal.id !== undefined && value.type === literal.type && value.id === literal.id;
-  }
+  // An absolute URL (on another server: the search service turns URLs on this server's base
+  // into `Type/id` first) matches only the same URL; a canonical's `|version` is optional.
+  if (search.url !== undefined) return value.url !== undefined && (value.url === search.url || withoutVersion(value.url) === search.url);
   if (search.id === undefined || value.id !== search.id) return false;
   if (search.type !== undefined) return value.type === search.type;
   const targets = criterion.param.targets;

@@ -20,9 +20,10 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 
 /**
  * A literal reference in the forms it is matched by: `Type/id` (a version is ignored) →
- * `{type, id}`; `http(s)://…/Type/id` → `{type, id, url}`; anything else (`urn:uuid:`,
- * `urn:oid:`, a URL not ending in `Type/id`) → `{url}`. A canonical's `|version` is kept in
- * `url` but not used for `type`/`id`.
+ * `{type, id}`, a resource on this server; `http(s)://…/Type/id` → `{type, url}`: a resource on
+ * another server, matched only by its full URL (never by `Type/id`, which would confuse a
+ * remote `Patient/X` with ours); anything else (`urn:uuid:`, `urn:oid:`, a URL not ending in
+ * `Type/id`) → `{url}`. A canonical's `|version` is kept in `url`.
  *
  * @see https://hl7.org/fhir/R4/references.html#literal
  */
@@ -30,7 +31,7 @@ export function parseLiteral(reference: string): ReferenceValue {
   const relative = RELATIVE.exec(reference);
   if (relative) return { type: relative[1], id: relative[2] };
   const absolute = ABSOLUTE.exec(reference.split('|')[0] ?? '');
-  if (absolute) return { type: absolute[1], id: absolute[2], url: reference };
+  if (absolute) return { type: absolute[1], url: reference };
   return { url: reference };
 }
 
