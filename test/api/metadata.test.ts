@@ -22,10 +22,11 @@ describe('CapabilityStatement', () => {
     const res = await call(`${api.base}/metadata`);
     const listed = res.body.rest[0].resource[0].interaction.map((i: any) => i.code).sort();
     const systemLevel = ['capabilities', 'history-system', 'transaction', 'batch', 'search-system'];
-    const routed = [...new Set(ROUTES.map((r) => r.interaction))].filter((c) => !systemLevel.includes(c)).sort();
+    const all = [...new Set(ROUTES.flatMap((r) => [r.interaction, ...(r.also ?? [])]))];
+    const routed = all.filter((c) => !systemLevel.includes(c)).sort();
     expect(listed).toEqual(routed);
     const system = res.body.rest[0].interaction.map((i: any) => i.code).sort();
-    expect(system).toEqual([...new Set(ROUTES.map((r) => r.interaction))].filter((c) => systemLevel.includes(c) && c !== 'capabilities').sort());
+    expect(system).toEqual(all.filter((c) => systemLevel.includes(c) && c !== 'capabilities').sort());
   });
 
   it('every listed interaction answers', async () => {

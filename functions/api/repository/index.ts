@@ -20,4 +20,4 @@ export {
   TransactionContentionError,
   VersionConflictError,
 } from './errors.js';
-export { MAX_TRANSACTION_ACTIONS } from './transaction.js';
+export { MAX_TRANSACTION_ACTIONS, transactionActionCount } from './transaction.js';

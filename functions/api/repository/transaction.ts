@@ -118,3 +118,8 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
   );
   return { items, purposes };
 }
+
+/** How many DynamoDB actions `batch` needs (to refuse an oversized transaction before sending it). */
+export function transactionActionCount(batch: CommitBatch): number {
+  return buildTransaction('count', batch).items.length;
+}

@@ -49,7 +49,7 @@ function searchCapabilities(type: SupportedResourceType): Pick<CapabilityStateme
 
 /** Builds the CapabilityStatement for the given routes. */
 export function buildCapabilityStatement(routes: readonly RouteDefinition[], baseUrl: string): CapabilityStatement {
-  const interactions = [...new Set(routes.map((route) => route.interaction))];
+  const interactions = [...new Set(routes.flatMap((route) => [route.interaction, ...(route.also ?? [])]))];
   const typeLevel = interactions.filter((code): code is TypeInteractionCode => TYPE_INTERACTIONS.has(code));
   const systemLevel = interactions.filter(
     (code): code is Exclude<SystemInteractionCode, 'capabilities'> => !TYPE_INTERACTIONS.has(code) && code !== 'capabilities',

@@ -3,6 +3,7 @@
  * segments such as `_history` and `_search` before `:id`), and the CapabilityStatement is
  * generated from them.
  */
+import { bundle } from './bundle.js';
 import { conditionalDelete, conditionalUpdate, createMaybeConditional } from './conditional.js';
 import { systemHistory, typeHistory } from './feed.js';
 import { instanceHistory } from './history.js';
@@ -14,6 +15,7 @@ import type { RouteDefinition } from './types.js';
 
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/metadata', interaction: 'capabilities', handler: async (request) => ({ status: 200, body: buildCapabilityStatement(ROUTES, request.baseUrl) }) },
+  { method: 'POST', path: '', interaction: 'transaction', also: ['batch'], body: 'resource', handler: bundle },
   { method: 'GET', path: '/_history', interaction: 'history-system', handler: systemHistory },
   { method: 'GET', path: '/:type/_history', interaction: 'history-type', handler: typeHistory },
   { method: 'POST', path: '/:type/_search', interaction: 'search-type', body: 'form', handler: searchTypePost },

@@ -57,6 +57,8 @@ export interface RouteDefinition {
   /** Hono path pattern below the base path, e.g. `/:type/:id`. */
   readonly path: string;
   readonly interaction: TypeInteractionCode | SystemInteractionCode;
+  /** Further interactions the same route serves (`POST [base]`: transaction and batch). */
+  readonly also?: readonly SystemInteractionCode[];
   /** What the body is, if the interaction takes one. */
   readonly body?: 'resource' | 'json-patch' | 'form';
   readonly handler: Interaction;
