@@ -59,8 +59,8 @@ export function translateStorageError(error: unknown, purposes: readonly ActionP
       return new TransactionContentionError('another transaction is changing the same items', { cause: error });
     }
     if (THROTTLING.has(error.name)) return new StorageUnavailableError(`storage unavailable: ${error.name}`, { cause: error });
-    if (error.name === 'ValidationException' && /item size|size has exceeded|Transaction request cannot include/i.test(error.message)) {
-      return new ItemTooLargeError(`the write is too large for one DynamoDB transaction: ${error.message}`, { cause: error });
+    if (error.name === 'ValidationException' && /item size|size has exceeded/i.test(error.message)) {
+      return new ItemTooLargeError(`the write is too large to store: ${error.message}`, { cause: error });
     }
   }
   return error;

@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { DuplicateIdentifierError } from './errors.js';
 import { currentItem, versionItem } from './item-codec.js';
 import { anchorPk, GLOBAL_CLOCK, sequenceKey, uniqueKey } from './keys.js';
 import type { CommitBatch, ResourceWrite } from './types.js';
@@ -29,6 +30,11 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
   const add = (item: TransactWriteItem, purpose: ActionPurpose): void => {
     items.push(item);
     purposes.push(purpose);
+  };
+  const uniqueClaims = new Map<string, { write: ResourceWrite; take: boolean }[]>();
+  const claim = (identifier: string, write: ResourceWrite, take: boolean): void => {
+    const key = `${write.resourceType}\u0000${identifier}`;
+    uniqueClaims.set(key, [...(uniqueClaims.get(key) ?? []), { write, take }]);
   };
 
   for (const write of batch.writes) {
@@ -55,33 +61,36 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
     for (const anchor of difference(before?.anchors, after?.anchors)) {
       add({ Delete: { TableName: tableName, Key: { PK: { S: anchorPk(write.resourceType, anchor) }, SK: { S: write.id } } } }, { kind: 'anchor', write });
     }
-    for (const identifier of difference(after?.identifiers, before?.identifiers)) {
-      add(
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...uniqueKey(write.resourceType, identifier), id: { S: write.id } },
-            ConditionExpression: 'attribute_not_exists(PK) OR id = :id',
-            ExpressionAttributeValues: { ':id': { S: write.id } },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-        { kind: 'unique', write, identifier },
-      );
-    }
-    for (const identifier of difference(before?.identifiers, after?.identifiers)) {
-      add(
-        {
-          Delete: {
-            TableName: tableName,
-            Key: uniqueKey(write.resourceType, identifier),
-            ConditionExpression: 'attribute_not_exists(PK) OR id = :id',
-            ExpressionAttributeValues: { ':id': { S: write.id } },
-          },
-        },
-        { kind: 'unique', write, identifier },
-      );
-    }
+    for (const identifier of difference(after?.identifiers, before?.identifiers)) claim(identifier, write, true);
+    for (const identifier of difference(before?.identifiers, after?.identifiers)) claim(identifier, write, false);
+  }
+
+  // One action per identifier item even when a transaction moves an identifier from one
+  // resource to another (DynamoDB refuses two operations on one item): the taker gets it, and
+  // the item may currently belong to any resource of the transaction that touches it.
+  for (const [identifierKey, claims] of uniqueClaims) {
+    const [resourceType, identifier] = identifierKey.split('\u0000') as [string, string];
+    const takers = claims.filter((c) => c.take);
+    if (takers.length > 1) throw new DuplicateIdentifierError(resourceType, identifier, takers[0]!.write.id);
+    const owner = takers[0];
+    const allowed = [...new Set(claims.map((c) => c.write.id))];
+    const values = Object.fromEntries(allowed.map((id, n) => [`:id${n}`, { S: id }]));
+    const condition = `attribute_not_exists(PK) OR ${allowed.map((_, n) => `id = :id${n}`).join(' OR ')}`;
+    const purposeWrite = owner?.write ?? claims[0]!.write;
+    add(
+      owner
+        ? {
+            Put: {
+              TableName: tableName,
+              Item: { ...uniqueKey(resourceType, identifier), id: { S: owner.write.id } },
+              ConditionExpression: condition,
+              ExpressionAttributeValues: values,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          }
+        : { Delete: { TableName: tableName, Key: uniqueKey(resourceType, identifier), ConditionExpression: condition, ExpressionAttributeValues: values } },
+      { kind: 'unique', write: purposeWrite, identifier },
+    );
   }
 
   for (const sequence of batch.sequences) {

@@ -7,7 +7,7 @@
 import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js';
 import { badRequest } from '../../shared/errors.js';
 import { parseInstantParam } from '../http/instant.js';
-import { etag, httpDate } from '../http/preconditions.js';
+import { etag } from '../http/preconditions.js';
 import { CURSOR_PARAM, decodeCursor, encodeCursor } from '../paging/cursor.js';
 import { pageSize } from '../paging/page-size.js';
 import type { StoredVersion } from '../repository/index.js';

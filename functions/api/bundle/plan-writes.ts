@@ -1,0 +1,110 @@
+/**
+ * The second phase of a transaction: every write planned from one consistent read — validation,
+ * If-Match, no-op detection, PATCH — with consecutive sequence numbers per type and strictly
+ * increasing lastUpdated, ready for one TransactWriteItems.
+ */
+import type { FhirResource } from 'fhir/r4.js';
+import type { SupportedResourceType } from '../../../schemas/index.js';
+import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import type { CommitBatch, ResourceWrite, SequenceState, StoredVersion } from '../repository/index.js';
+import { assertPatchDocument, patchedResource } from '../routes/patch.js';
+import type { InteractionContext } from '../routes/types.js';
+import type { Clocks } from '../services/resource-service.js';
+import { sameContent } from '../services/same-content.js';
+import { stripServerManaged, validated } from '../services/validation.js';
+import { patchDocument } from './dispatch.js';
+import type { BundleEntryRequest } from './entry.js';
+import { wrap, type Planned, type Resolved } from './resolve.js';
+
+/** Plans every write from one consistent read; GET entries are left for after the commit. */
+export function planWrites(
+  ordered: readonly Resolved[],
+  current: ReadonlyMap<string, StoredVersion>,
+  sequences: ReadonlyMap<string, SequenceState>,
+  clock: string | undefined,
+  context: InteractionContext,
+): { planned: Map<number, Planned>; batch: CommitBatch } {
+  const planned = new Map<number, Planned>();
+  const writes: ResourceWrite[] = [];
+  const running = new Map(sequences);
+  const start = new Map(sequences);
+  let runningClock = clock;
+  const stage = (entry: BundleEntryRequest, type: SupportedResourceType, id: string, resource: FhirResource | undefined, previous: StoredVersion | undefined, status: number): void => {
+    const sequence = running.get(type) ?? { seq: 0 };
+    const clocks: Clocks = { sequence, ...(runningClock ? { clock: runningClock } : {}) };
+    const method = entry.method === 'PATCH' ? 'PATCH' : entry.method === 'DELETE' ? 'DELETE' : entry.method === 'POST' ? 'POST' : 'PUT';
+    const { version } = context.resources.plan(type, id, resource, previous, clocks, method);
+    running.set(type, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
+    runningClock = version.lastUpdated;
+    const write: ResourceWrite = {
+      resourceType: type,
+      id,
+      expectedVersionId: previous?.versionId ?? 0,
+      versionId: version.versionId,
+      lastUpdated: version.lastUpdated,
+      method,
+      seq: version.seq ?? sequence.seq + 1,
+      ...(version.resource ? { resource: version.resource } : {}),
+      ...(version.index ? { index: version.index } : {}),
+      ...(previous?.index ? { previousIndex: previous.index } : {}),
+    };
+    writes.push(write);
+    planned.set(entry.index, { status, version, write });
+  };
+
+  for (const item of ordered) {
+    const { entry } = item;
+    const type = entry.target.resourceType;
+    wrap(entry, () => {
+      if (item.existing === 'none') return void planned.set(entry.index, { status: 204 });
+      if (item.existing) return void planned.set(entry.index, { status: 200, version: item.existing });
+      const id = item.id!;
+      const previous = current.get(`${type}/${id}`);
+      const live = previous && !previous.deleted ? previous : undefined;
+      if (entry.ifMatch !== undefined && live?.versionId !== entry.ifMatch) {
+        throw preconditionFailed(`ifMatch W/"${entry.ifMatch}" does not match the current version ${previous?.versionId ?? '(none)'} of ${type}/${id}`);
+      }
+      switch (entry.method) {
+        case 'DELETE':
+          if (!previous) throw notFound(`${type}/${id} is not known`);
+          if (previous.deleted) return void planned.set(entry.index, { status: 204, version: previous });
+          return stage(entry, type, id, undefined, previous, 204);
+        case 'POST':
+          return stage(entry, type, id, validated(type, stripServerManaged(item.resource, true)), undefined, 201);
+        case 'PUT': {
+          const body = { ...item.resource };
+          if (entry.target.id !== undefined && body.id !== entry.target.id) {
+            throw badRequest(`Resource id '${String(body.id)}' does not match the id '${entry.target.id}' in request.url`, `${type}.id`);
+          }
+          const resource = validated(type, stripServerManaged({ ...body, id }, false));
+          if (live?.resource && sameContent(live.resource, resource)) return void planned.set(entry.index, { status: 200, version: live });
+          return stage(entry, type, id, resource, previous, live ? 200 : 201);
+        }
+        case 'PATCH': {
+          if (!previous) throw notFound(`${type}/${id} is not known`);
+          if (!live?.resource) throw gone(`${type}/${id} was deleted`);
+          const operations = item.operations ?? patchDocument(item.entry.resource);
+          assertPatchDocument(operations);
+          const resource = patchedResource(type, id, live.resource, operations);
+          if (sameContent(live.resource, resource)) return void planned.set(entry.index, { status: 200, version: live });
+          return stage(entry, type, id, resource, previous, 200);
+        }
+        default:
+          return undefined;
+      }
+    });
+  }
+  const types = [...new Set(writes.map((write) => write.resourceType))];
+  const batch: CommitBatch = {
+    writes,
+    sequences: types.map((type) => ({
+      resourceType: type,
+      expected: start.get(type)?.seq ?? 0,
+      next: running.get(type)!.seq,
+      lastUpdated: running.get(type)!.lastUpdated!,
+    })),
+    clock: runningClock ?? new Date().toISOString(),
+  };
+  return { planned, batch };
+}
+
