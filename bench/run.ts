@@ -12,11 +12,16 @@ import { goalFixture } from '../test/fixtures/shared-plan.js';
 import { createTable } from '../scripts/local/create-table.js';
 import { startDynamoDbLocal } from '../scripts/local/dynamodb-local.js';
 import { benchCrud } from './crud.js';
+import { benchBundle } from './bundle.js';
 import { benchLambda } from './lambda.js';
+import { benchSearch } from './search.js';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? '1500');
 const N = Number(process.env.BENCH_N ?? '500');
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? '7');
+/** `BENCH_SEARCH=0` skips the search benchmark (it loads 100 000 resources: a few minutes). */
+const SEARCH = process.env.BENCH_SEARCH !== '0';
+const optionalNumber = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
 
 const dynamo = await startDynamoDbLocal();
 try {
@@ -33,12 +38,24 @@ try {
   const seeded = await fetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(goalFixture()) });
   const { id } = (await seeded.json()) as { id: string };
   const lambda = await benchLambda(env, `/fhir/Goal/${id}`, COLD_RUNS);
+  const bundle = await benchBundle(base, Number(process.env.BENCH_BUNDLE_N ?? '50'));
   server.close();
   client.destroy();
 
+  // Selective searches at 1 000 and 100 000 resources, in a DynamoDB Local of its own (bench/search.ts).
+  const search = SEARCH
+    ? await benchSearch({
+        largePatients: optionalNumber('BENCH_SEARCH_PATIENTS'),
+        n: optionalNumber('BENCH_SEARCH_N'),
+        warmup: optionalNumber('BENCH_SEARCH_WARMUP'),
+        loadConcurrency: optionalNumber('BENCH_SEARCH_LOAD_CONCURRENCY'),
+        progress: (line) => process.stderr.write(`${line}\n`),
+      })
+    : undefined;
+
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
   process.stdout.write(
-    [`## Run of ${new Date().toISOString()}`, '', `Machine: ${machine}; DynamoDB Local (in memory) on the same machine.`, '', crud.markdown, '', lambda.markdown, ''].join('\n'),
+    [`## Run of ${new Date().toISOString()}`, '', `Machine: ${machine}; DynamoDB Local (in memory) on the same machine.`, '', crud.markdown, '', lambda.markdown, '', bundle, '', ...(search ? [search.markdown, ''] : [])].join('\n'),
   );
 } finally {
   await dynamo.stop();
