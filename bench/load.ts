@@ -22,10 +22,10 @@ import { createHash } from 'node:crypto';
 import { BatchWriteItemCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { CarePlan, CareTeam, Consent, FhirResource, Goal, Reference } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../schemas/index.js';
-import { DynamoResourceRepository, type ResourceWrite, type SequenceState } from '../functions/api/repository/index.js';
+import { DynamoResourceRepository, type SequenceState } from '../functions/api/repository/index.js';
 import { GLOBAL_CLOCK } from '../functions/api/repository/keys.js';
 import { buildTransaction } from '../functions/api/repository/transaction.js';
-import { ResourceService } from '../functions/api/services/resource-service.js';
+import { ResourceService, writeOf } from '../functions/api/services/resource-service.js';
 import { stripServerManaged, validated } from '../functions/api/services/validation.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
 
@@ -332,17 +332,7 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
       const { version } = service.plan(resourceType, id, resource, undefined, { sequence, ...(clock ? { clock } : {}) }, 'POST');
       sequences.set(resourceType, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
       clock = version.lastUpdated;
-      const write: ResourceWrite = {
-        resourceType,
-        id,
-        expectedVersionId: 0,
-        versionId: version.versionId,
-        lastUpdated: version.lastUpdated,
-        method: version.method,
-        seq: version.seq ?? sequence.seq + 1,
-        ...(version.resource ? { resource: version.resource } : {}),
-        ...(version.index ? { index: version.index } : {}),
-      };
+      const write = writeOf(version, undefined);
       const { items: actions, purposes } = buildTransaction(tableName, { writes: [write], sequences: [], clock });
       actions.forEach((action, position) => {
         const purpose = purposes[position];

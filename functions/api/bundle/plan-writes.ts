@@ -9,7 +9,7 @@ import { badRequest, gone, notFound, preconditionFailed } from '../../shared/err
 import type { CommitBatch, ResourceWrite, SequenceState, StoredVersion } from '../repository/index.js';
 import { assertPatchDocument, patchedResource } from '../routes/patch.js';
 import type { InteractionContext } from '../routes/types.js';
-import type { Clocks } from '../services/resource-service.js';
+import { writeOf, type Clocks } from '../services/resource-service.js';
 import { sameContent } from '../services/same-content.js';
 import { stripServerManaged, validated } from '../services/validation.js';
 import { patchDocument } from './dispatch.js';
@@ -36,18 +36,7 @@ export function planWrites(
     const { version } = context.resources.plan(type, id, resource, previous, clocks, method);
     running.set(type, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
     runningClock = version.lastUpdated;
-    const write: ResourceWrite = {
-      resourceType: type,
-      id,
-      expectedVersionId: previous?.versionId ?? 0,
-      versionId: version.versionId,
-      lastUpdated: version.lastUpdated,
-      method,
-      seq: version.seq ?? sequence.seq + 1,
-      ...(version.resource ? { resource: version.resource } : {}),
-      ...(version.index ? { index: version.index } : {}),
-      ...(previous?.index ? { previousIndex: previous.index } : {}),
-    };
+    const write = writeOf(version, previous);
     writes.push(write);
     planned.set(entry.index, { status, version, write });
   };

@@ -8,7 +8,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
-import type { ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
+import type { ResourceRepository, ResourceWrite, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
 import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
 import { isObject, stripServerManaged, validated } from './validation.js';
@@ -46,6 +46,22 @@ interface PlannedWrite {
 export interface Clocks {
   readonly sequence: SequenceState;
   readonly clock?: string;
+}
+
+/** The repository write that stores planned `version` over `previous` (conditional on its version). */
+export function writeOf(version: StoredVersion, previous: StoredVersion | undefined): ResourceWrite {
+  return {
+    resourceType: version.resourceType,
+    id: version.id,
+    expectedVersionId: previous?.versionId ?? 0,
+    versionId: version.versionId,
+    lastUpdated: version.lastUpdated,
+    method: version.method,
+    seq: version.seq ?? 0,
+    ...(version.resource ? { resource: version.resource } : {}),
+    ...(version.index ? { index: version.index } : {}),
+    ...(previous?.index ? { previousIndex: previous.index } : {}),
+  };
 }
 
 export class ResourceService {
@@ -202,20 +218,7 @@ export class ResourceService {
 
   private async commit({ version, previous, sequence }: PlannedWrite): Promise<void> {
     await this.repository.commit({
-      writes: [
-        {
-          resourceType: version.resourceType,
-          id: version.id,
-          expectedVersionId: previous?.versionId ?? 0,
-          versionId: version.versionId,
-          lastUpdated: version.lastUpdated,
-          method: version.method,
-          seq: version.seq ?? sequence.seq + 1,
-          ...(version.resource ? { resource: version.resource } : {}),
-          ...(version.index ? { index: version.index } : {}),
-          ...(previous?.index ? { previousIndex: previous.index } : {}),
-        },
-      ],
+      writes: [writeOf(version, previous)],
       sequences: [{ resourceType: version.resourceType, expected: sequence.seq, next: sequence.seq + 1, lastUpdated: version.lastUpdated }],
       clock: version.lastUpdated,
     });
