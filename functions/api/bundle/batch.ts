@@ -9,12 +9,16 @@ import { FhirError } from '../../shared/errors.js';
 import { toFhirError } from '../http/render.js';
 import type { FhirRequest, InteractionContext } from '../routes/types.js';
 import { dispatchEntry, failureEntry, responseEntry } from './dispatch.js';
-import type { BundleEntryRequest } from './entry.js';
+import type { BundleEntryRequest, InvalidEntry } from './entry.js';
 
 /** Runs the entries one after another and reports each. */
-export async function executeBatch(entries: readonly BundleEntryRequest[], outer: FhirRequest, context: InteractionContext): Promise<Bundle> {
+export async function executeBatch(entries: readonly (BundleEntryRequest | InvalidEntry)[], outer: FhirRequest, context: InteractionContext): Promise<Bundle> {
   const results = [];
   for (const entry of entries) {
+    if ('error' in entry) {
+      results.push(failureEntry(entry.error));
+      continue;
+    }
     try {
       results.push(responseEntry(outer.baseUrl, await dispatchEntry(entry, outer, context), entry.method));
     } catch (error) {

@@ -113,8 +113,19 @@ function parseEntry(raw: unknown, index: number, baseUrl: string): BundleEntryRe
   }
 }
 
+/** A batch entry that could not be understood: reported in its own response entry. */
+export interface InvalidEntry {
+  readonly index: number;
+  readonly error: FhirError;
+}
+
+/** The checked Bundle: a transaction fails on any bad entry, a batch reports each on its own. */
+export type ParsedBundle =
+  | { readonly type: 'transaction'; readonly entries: readonly BundleEntryRequest[] }
+  | { readonly type: 'batch'; readonly entries: readonly (BundleEntryRequest | InvalidEntry)[] };
+
 /** Checks the Bundle and returns its type and entries. */
-export function parseBundle(body: unknown, baseUrl: string): { readonly type: 'transaction' | 'batch'; readonly entries: readonly BundleEntryRequest[] } {
+export function parseBundle(body: unknown, baseUrl: string): ParsedBundle {
   if (!isObject(body) || body.resourceType !== 'Bundle') throw badRequest('POST to the base expects a Bundle of type transaction or batch', 'Bundle', 'structure');
   if (body.type !== 'transaction' && body.type !== 'batch') {
     throw badRequest(`Bundle.type '${String(body.type)}' is not supported here; use transaction or batch`, 'Bundle.type', 'not-supported');
@@ -122,5 +133,16 @@ export function parseBundle(body: unknown, baseUrl: string): { readonly type: 't
   const raw = body.entry === undefined ? [] : body.entry;
   if (!Array.isArray(raw)) throw badRequest('Bundle.entry must be an array', 'Bundle.entry', 'structure');
   if (raw.length > MAX_ENTRIES) throw new FhirError(413, [{ code: 'too-costly', diagnostics: `A Bundle may have at most ${MAX_ENTRIES} entries; this one has ${raw.length}`, expression: ['Bundle.entry'] }]);
-  return { type: body.type, entries: raw.map((entry, index) => parseEntry(entry, index, baseUrl)) };
+  if (body.type === 'transaction') return { type: 'transaction', entries: raw.map((entry, index) => parseEntry(entry, index, baseUrl)) };
+  return {
+    type: 'batch',
+    entries: raw.map((entry, index) => {
+      try {
+        return parseEntry(entry, index, baseUrl);
+      } catch (error) {
+        if (error instanceof FhirError) return { index, error };
+        throw error;
+      }
+    }),
+  };
 }

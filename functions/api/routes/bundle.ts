@@ -9,7 +9,7 @@ import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
 /** `POST [base]`. */
 export async function bundle(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
-  const { type, entries } = parseBundle(request.body, request.baseUrl);
-  const body = type === 'transaction' ? await executeTransaction(entries, request, context) : await executeBatch(entries, request, context);
+  const parsed = parseBundle(request.body, request.baseUrl);
+  const body = parsed.type === 'transaction' ? await executeTransaction(parsed.entries, request, context) : await executeBatch(parsed.entries, request, context);
   return { status: 200, body };
 }
