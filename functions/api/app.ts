@@ -36,7 +36,7 @@ const FORMAT_PARAMS = ['_format', '_pretty'];
 /** Creates the FHIR API app. */
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config } = deps;
-  const app = new Hono<Env>();
+  const app = new Hono<Env>({ strict: false }); // `/fhir/` and `/fhir` are the same base
 
   app.use('*', async (c, next) => {
     const started = performance.now();

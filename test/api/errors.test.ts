@@ -140,3 +140,12 @@ describe('request ids', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('trailing slashes', () => {
+  it('treats [base]/ like [base] and [type]/ like [type]', async () => {
+    const res = await call(`${api.base}/`, { method: 'POST', body: { resourceType: 'Bundle', type: 'batch' } });
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('batch-response');
+    expect((await call(`${api.base}/Goal/`, { method: 'POST', body: goalFixture() })).status).toBe(201);
+  });
+});
