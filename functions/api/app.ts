@@ -6,10 +6,12 @@ import { Hono, type Context } from 'hono';
 import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../schemas/index.js';
 import type { ApiConfig } from '../shared/config.js';
 import { badRequest, FhirError, methodNotAllowed, notFound, payloadTooLarge } from '../shared/errors.js';
+import { ID_PATTERN, VERSION_ID_PATTERN } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { assertAcceptsFhirJson, assertContentType, parseJsonBody } from './http/media.js';
 import { render, renderError, toFhirError } from './http/render.js';
 import { ROUTES } from './routes/registry.js';
+import { isSupportedType } from './search/parse/registry.js';
 import type { FhirRequest, InteractionContext, RouteDefinition } from './routes/types.js';
 import type { FeedReader } from './repository/feed-reader.js';
 import type { ResourceService } from './services/resource-service.js';
@@ -27,9 +29,6 @@ export interface AppDeps {
 type Env = { Variables: { requestId: string; log: Logger } };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const VERSION_ID = /^[1-9]\d{0,9}$/;
-const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_RESOURCE_TYPES);
 /** Handled by the adapter, never seen by interactions. */
 const FORMAT_PARAMS = ['_format', '_pretty'];
 
@@ -93,13 +92,13 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
 /** Checks `:type`, `:id` and `:vid` path segments (404 unknown type, 400 malformed id). */
 function checkPathParams(c: Context<Env>): { resourceType?: SupportedResourceType; id?: string; versionId?: number } {
   const { type, id, vid } = c.req.param() as Record<string, string | undefined>;
-  if (type !== undefined && !SUPPORTED.has(type)) {
+  if (type !== undefined && !isSupportedType(type)) {
     throw new FhirError(404, [
       { code: 'not-supported', diagnostics: `Resource type '${type}' is not supported; supported: ${SUPPORTED_RESOURCE_TYPES.join(', ')}` },
     ]);
   }
-  if (id !== undefined && !ID.test(id)) throw badRequest(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, `${type}.id`);
-  if (vid !== undefined && !VERSION_ID.test(vid)) throw badRequest(`'${vid}' is not a valid version id (a positive integer)`, `${type}.meta.versionId`);
+  if (id !== undefined && !ID_PATTERN.test(id)) throw badRequest(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, `${type}.id`);
+  if (vid !== undefined && !VERSION_ID_PATTERN.test(vid)) throw badRequest(`'${vid}' is not a valid version id (a positive integer)`, `${type}.meta.versionId`);
   return {
     ...(type !== undefined ? { resourceType: type as SupportedResourceType } : {}),
     ...(id !== undefined ? { id } : {}),

@@ -69,5 +69,4 @@ export const TABLE = {
 } as const satisfies TableDefinition;
 
 /** Names of the indexes, typed for the repository. */
-export type GlobalIndexName = (typeof TABLE.globalIndexes)[number]['indexName'];
 export type LocalIndexName = (typeof TABLE.localIndexes)[number]['indexName'];

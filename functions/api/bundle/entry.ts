@@ -7,15 +7,16 @@
 import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../../schemas/index.js';
 import { FhirError, badRequest } from '../../shared/errors.js';
 import type { Issue } from '../../shared/operation-outcome.js';
+import { ID_PATTERN, VERSION_ID_PATTERN } from '../../shared/ids.js';
 import { parseVersionTag } from '../http/preconditions.js';
+import { isSupportedType } from '../search/parse/registry.js';
+import { isObject } from '../services/validation.js';
 import type { HttpMethod } from '../routes/types.js';
 
 /** Most entries a Bundle may have; a transaction is further bounded by DynamoDB's 100 actions. */
 export const MAX_ENTRIES = 100;
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_RESOURCE_TYPES);
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** Where an entry's request goes. */
 export interface EntryTarget {
@@ -52,7 +53,6 @@ export function entryError(entry: { readonly index: number; readonly fullUrl?: s
   return new FhirError(error.status, issues, { cause: error, headers: error.headers });
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses `request.url` (relative to the base, or absolute on it). */
 export function parseEntryUrl(url: string, baseUrl: string): EntryTarget {
@@ -61,10 +61,10 @@ export function parseEntryUrl(url: string, baseUrl: string): EntryTarget {
   const query = q >= 0 ? relative.slice(q + 1) : undefined;
   relative = q >= 0 ? relative.slice(0, q) : relative;
   const [type, id, history, vid, ...rest] = relative.split('/');
-  if (!type || !SUPPORTED.has(type)) throw badRequest(`request.url '${url}' does not name a supported resource type (${SUPPORTED_RESOURCE_TYPES.join(', ')})`, 'request.url');
+  if (!type || !isSupportedType(type)) throw badRequest(`request.url '${url}' does not name a supported resource type (${SUPPORTED_RESOURCE_TYPES.join(', ')})`, 'request.url');
   if (rest.length > 0 || (history !== undefined && history !== '_history')) throw badRequest(`request.url '${url}' is not a supported FHIR path`, 'request.url');
-  if (id !== undefined && !ID.test(id)) throw badRequest(`request.url '${url}': '${id}' is not a valid id`, 'request.url');
-  if (vid !== undefined && !/^[1-9]\d{0,9}$/.test(vid)) throw badRequest(`request.url '${url}': '${vid}' is not a valid version id`, 'request.url');
+  if (id !== undefined && !ID_PATTERN.test(id)) throw badRequest(`request.url '${url}': '${id}' is not a valid id`, 'request.url');
+  if (vid !== undefined && !VERSION_ID_PATTERN.test(vid)) throw badRequest(`request.url '${url}': '${vid}' is not a valid version id`, 'request.url');
   return {
     resourceType: type as SupportedResourceType,
     ...(id !== undefined ? { id } : {}),

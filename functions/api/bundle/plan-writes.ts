@@ -12,7 +12,6 @@ import type { InteractionContext } from '../routes/types.js';
 import { writeOf, type Clocks } from '../services/resource-service.js';
 import { sameContent } from '../services/same-content.js';
 import { stripServerManaged, validated } from '../services/validation.js';
-import { patchDocument } from './dispatch.js';
 import type { BundleEntryRequest } from './entry.js';
 import { wrap, type Planned, type Resolved } from './resolve.js';
 
@@ -72,7 +71,7 @@ export function planWrites(
         case 'PATCH': {
           if (!previous) throw notFound(`${type}/${id} is not known`);
           if (!live?.resource) throw gone(`${type}/${id} was deleted`);
-          const operations = item.operations ?? patchDocument(item.entry.resource);
+          const { operations } = item;
           assertPatchDocument(operations);
           const resource = patchedResource(type, id, live.resource, operations);
           if (sameContent(live.resource, resource)) return void planned.set(entry.index, { status: 200, version: live });

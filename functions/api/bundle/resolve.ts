@@ -8,6 +8,7 @@
 import { FhirError, badRequest, preconditionFailed } from '../../shared/errors.js';
 import type { StoredVersion, ResourceWrite } from '../repository/index.js';
 import type { FhirRequest, InteractionContext } from '../routes/types.js';
+import { isSupportedType } from '../search/parse/registry.js';
 import { patchDocument } from './dispatch.js';
 import { entryError, type BundleEntryRequest } from './entry.js';
 import { isConditionalReference, isPlaceholder, mapReferences, referencesIn } from './references.js';
@@ -48,28 +49,21 @@ export async function wrapAsync<T>(entry: BundleEntryRequest, run: () => Promise
   }
 }
 
-/** Same resource twice in one transaction is ambiguous: reject it. */
-export function assertDistinct(entries: readonly BundleEntryRequest[]): void {
-  const seen = new Map<string, number>();
-  for (const entry of entries) {
-    if (entry.method === 'GET') continue;
-    const key = entry.target.id ? `${entry.target.resourceType}/${entry.target.id}` : entry.target.query ? `${entry.target.resourceType}?${entry.target.query}` : entry.fullUrl;
-    if (key === undefined) continue;
-    const first = seen.get(key);
-    if (first !== undefined) throw entryError(entry, badRequest(`${key} is already the subject of Bundle.entry[${first}]; a transaction may change a resource only once`, undefined, 'duplicate'));
-    seen.set(key, entry.index);
-  }
-}
-
-/** Two entries that turned out (after conditional URLs were resolved) to change the same resource. */
+/**
+ * A transaction may change a resource only once, and a fullUrl names one entry: checked after
+ * conditional URLs are resolved, so `PUT Goal/x` and `DELETE Goal?identifier=…` matching x clash.
+ */
 export function assertDistinctTargets(resolved: ReadonlyMap<number, Resolved>): void {
   const seen = new Map<string, number>();
-  for (const { entry, id, existing } of resolved.values()) {
-    if (entry.method === 'GET' || id === undefined || existing !== undefined) continue;
-    const key = `${entry.target.resourceType}/${id}`;
+  const claim = (entry: BundleEntryRequest, key: string): void => {
     const first = seen.get(key);
     if (first !== undefined) throw entryError(entry, badRequest(`${key} is already the subject of Bundle.entry[${first}]; a transaction may change a resource only once`, undefined, 'duplicate'));
     seen.set(key, entry.index);
+  };
+  for (const { entry, id, existing } of resolved.values()) {
+    if (entry.method === 'GET') continue;
+    if (entry.fullUrl) claim(entry, entry.fullUrl);
+    if (id !== undefined && existing === undefined) claim(entry, `${entry.target.resourceType}/${id}`);
   }
 }
 
@@ -109,11 +103,14 @@ export async function rewriteReferences(resolved: Map<number, Resolved>, outer: 
     if (entry.fullUrl && id && (entry.method === 'POST' || entry.method === 'PUT')) placeholders.set(entry.fullUrl, `${entry.target.resourceType}/${id}`);
   }
   const conditional = new Map<string, string>();
-  const contentOf = (item: Resolved): unknown =>
-    item.entry.method === 'PATCH' ? wrap(item.entry, () => patchDocument(item.entry.resource)) : item.entry.resource;
-  for (const item of resolved.values()) {
-    const content = contentOf(item);
-    if (content === undefined) continue;
+  // What each entry writes: its resource, or a PATCH entry's decoded operations (decoded once).
+  const contents = new Map<number, unknown>();
+  for (const [index, item] of resolved) {
+    const content = item.entry.method === 'PATCH' ? wrap(item.entry, () => patchDocument(item.entry.resource)) : item.entry.resource;
+    if (content !== undefined) contents.set(index, content);
+  }
+  for (const [index, content] of contents) {
+    const item = resolved.get(index)!;
     for (const reference of referencesIn(content)) {
       if (isPlaceholder(reference) && !placeholders.has(reference)) {
         throw entryError(item.entry, badRequest(`Reference ${reference} does not match the fullUrl of any entry in the Bundle`, undefined, 'not-found'));
@@ -121,7 +118,7 @@ export async function rewriteReferences(resolved: Map<number, Resolved>, outer: 
       if (isConditionalReference(reference) && !conditional.has(reference)) {
         const [type = '', criteria = ''] = reference.split('?', 2);
         const matches = await wrapAsync(item.entry, async () => {
-          if (type !== 'CarePlan' && type !== 'CareTeam' && type !== 'Consent' && type !== 'Goal') throw badRequest(`Conditional reference ${reference} names an unsupported type`);
+          if (!isSupportedType(type)) throw badRequest(`Conditional reference ${reference} names an unsupported type`);
           return context.search.matchesOf(type, criteria, outer.baseUrl);
         });
         if (matches.length !== 1) {
@@ -131,9 +128,8 @@ export async function rewriteReferences(resolved: Map<number, Resolved>, outer: 
       }
     }
   }
-  for (const [index, item] of resolved) {
-    const content = contentOf(item);
-    if (content === undefined) continue;
+  for (const [index, content] of contents) {
+    const item = resolved.get(index)!;
     const rewritten = mapReferences(content, (reference) => placeholders.get(reference) ?? conditional.get(reference));
     resolved.set(index, item.entry.method === 'PATCH' ? { ...item, operations: rewritten } : { ...item, resource: rewritten as Record<string, unknown> });
   }

@@ -9,26 +9,24 @@
 import type { Bundle, BundleEntry } from 'fhir/r4.js';
 import { FhirError } from '../../shared/errors.js';
 import { etag } from '../http/preconditions.js';
-import { DuplicateIdentifierError, transactionActionCount, type CommitBatch } from '../repository/index.js';
+import { DuplicateIdentifierError, MAX_TRANSACTION_ACTIONS, transactionActionCount, type CommitBatch } from '../repository/index.js';
 import type { FhirRequest, InteractionContext } from '../routes/types.js';
 import { raceOutcome, retryWrites } from '../services/write-retry.js';
 import { dispatchEntry, failureEntry, responseEntry, statusText } from './dispatch.js';
 import { entryError, type BundleEntryRequest } from './entry.js';
 import { planWrites } from './plan-writes.js';
-import { assertDistinct, assertDistinctTargets, resolveTargets, rewriteReferences, type Planned } from './resolve.js';
+import { assertDistinctTargets, resolveTargets, rewriteReferences, type Planned } from './resolve.js';
 
-/** DynamoDB's limit of actions in one transaction. */
-const MAX_ACTIONS = 100;
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3 };
 
 /** Refuses a transaction DynamoDB cannot take in one piece, then commits it. */
 async function commit(batch: CommitBatch, context: InteractionContext): Promise<void> {
   const actions = transactionActionCount(batch);
-  if (actions > MAX_ACTIONS) {
+  if (actions > MAX_TRANSACTION_ACTIONS) {
     throw new FhirError(413, [
       {
         code: 'too-costly',
-        diagnostics: `This transaction needs ${actions} DynamoDB actions (resources, versions, search anchors, identifiers, sequences); one atomic transaction holds at most ${MAX_ACTIONS} — about 30 resources of a typical shared plan. Split it, or use a batch.`,
+        diagnostics: `This transaction needs ${actions} DynamoDB actions (resources, versions, search anchors, identifiers, sequences); one atomic transaction holds at most ${MAX_TRANSACTION_ACTIONS} — about 30 resources of a typical shared plan. Split it, or use a batch.`,
         expression: ['Bundle.entry'],
       },
     ]);
@@ -48,7 +46,6 @@ function duplicateOutcome(error: DuplicateIdentifierError, planned: ReadonlyMap<
 
 /** Executes a transaction Bundle. */
 export async function executeTransaction(entries: readonly BundleEntryRequest[], outer: FhirRequest, context: InteractionContext): Promise<Bundle> {
-  assertDistinct(entries);
   const resolved = await resolveTargets(entries, outer, context);
   assertDistinctTargets(resolved);
   await rewriteReferences(resolved, outer, context);

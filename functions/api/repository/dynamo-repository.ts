@@ -5,32 +5,23 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import {
-  BatchGetItemCommand,
   GetItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { translateStorageError } from './dynamo-errors.js';
+import { batchGetItems } from './batch-get.js';
+import { guard } from './guard.js';
 import { toStoredVersion, type Item } from './item-codec.js';
 import { currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
-import { buildTransaction, type ActionPurpose } from './transaction.js';
+import { buildTransaction } from './transaction.js';
 import type { CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
 
 /** Options of {@link DynamoResourceRepository}. */
 export interface DynamoRepositoryOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
-}
-
-/** Runs a DynamoDB call, translating SDK exceptions into storage domain errors. */
-export async function guard<T>(call: Promise<T>, purposes?: readonly ActionPurpose[]): Promise<T> {
-  try {
-    return await call;
-  } catch (error) {
-    throw translateStorageError(error, purposes);
-  }
 }
 
 const toSequence = (item: Item | undefined): SequenceState => ({
@@ -70,8 +61,7 @@ export class DynamoResourceRepository implements ResourceRepository {
     const types = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
     const unique = [...new Map(resources.map((r) => [`${r.resourceType}/${r.id}`, r])).values()];
     const keys = [...unique.map((r) => currentKey(r.resourceType, r.id)), ...types.map(sequenceKey)];
-    const items: Item[] = [];
-    for (let start = 0; start < keys.length; start += 100) items.push(...(await this.batchGet(keys.slice(start, start + 100))));
+    const items = await this.batchGet(keys);
     const current = new Map<string, StoredVersion>();
     for (const item of items) {
       if (item.PK?.S === 'SEQ') continue;
@@ -132,19 +122,7 @@ export class DynamoResourceRepository implements ResourceRepository {
     return result.Item ? toStoredVersion(result.Item) : undefined;
   }
 
-  /** Consistent BatchGetItem of up to 100 keys, retrying unprocessed keys. */
-  private async batchGet(keys: readonly Record<string, AttributeValue>[]): Promise<Item[]> {
-    const found: Item[] = [];
-    let pending = [...keys];
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5)));
-      const result = await guard(
-        this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } })),
-      );
-      found.push(...(result.Responses?.[this.tableName] ?? []));
-      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
-      if (attempt > 8 && pending.length > 0) throw translateStorageError(Object.assign(new Error('unprocessed keys'), { name: 'ThrottlingException' }));
-    }
-    return found;
+  private batchGet(keys: readonly Record<string, AttributeValue>[]): Promise<Item[]> {
+    return batchGetItems(this.client, this.tableName, keys);
   }
 }

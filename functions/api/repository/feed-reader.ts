@@ -13,7 +13,7 @@
  */
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StorageUnavailableError } from './errors.js';
-import { guard } from './dynamo-repository.js';
+import { guard } from './guard.js';
 import { toStoredVersion } from './item-codec.js';
 import { historySk } from './keys.js';
 import type { ResourceRepository, StoredVersion } from './types.js';

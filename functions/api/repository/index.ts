@@ -10,7 +10,7 @@ export type {
   WriteContext,
   WriteMethod,
 } from './types.js';
-export { DynamoResourceRepository, guard, type DynamoRepositoryOptions } from './dynamo-repository.js';
+export { DynamoResourceRepository, type DynamoRepositoryOptions } from './dynamo-repository.js';
 export {
   DuplicateIdentifierError,
   ItemTooLargeError,

@@ -2,9 +2,10 @@
  * The reads a search is made of — every one a strongly consistent Query or GetItem on the
  * base table or a local secondary index, never a Scan.
  */
-import { BatchGetItemCommand, GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalIndexName } from '../../shared/table-definition.js';
-import { guard } from './dynamo-repository.js';
+import { batchGetItems } from './batch-get.js';
+import { guard } from './guard.js';
 import { toStoredVersion, type Item } from './item-codec.js';
 import { anchorPk, currentKey, uniqueKey } from './keys.js';
 import type { StoredVersion } from './types.js';
@@ -107,22 +108,9 @@ export class SearchStore {
 
   /** Current items by id (consistent BatchGetItem in chunks of 100), in the order of `ids`. */
   async currentByIds(resourceType: string, ids: readonly string[]): Promise<StoredVersion[]> {
-    const found = new Map<string, StoredVersion>();
     const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keys: Record<string, AttributeValue>[] = unique.slice(start, start + 100).map((id) => currentKey(resourceType, id));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5)));
-        const result = await guard(
-          this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } })),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const version = toStoredVersion(item);
-          found.set(version.id, version);
-        }
-        keys = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
-      }
-    }
+    const items = await batchGetItems(this.client, this.tableName, unique.map((id) => currentKey(resourceType, id)));
+    const found = new Map(items.map((item) => toStoredVersion(item)).map((version) => [version.id, version]));
     return unique.map((id) => found.get(id)).filter((version): version is StoredVersion => version !== undefined);
   }
 }

@@ -9,6 +9,7 @@
 import { allOk } from '../../shared/operation-outcome.js';
 import { badRequest, FhirError, preconditionFailed } from '../../shared/errors.js';
 import { parseVersionTag } from '../http/preconditions.js';
+import { isObject } from '../services/validation.js';
 import { writeResponse } from './respond.js';
 import { requireType } from './params.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
@@ -49,8 +50,8 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
   const resourceType = requireType(request);
   const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional update');
-  const body = request.body as Record<string, unknown> | undefined;
-  const bodyId = typeof body === 'object' && body !== null && !Array.isArray(body) ? body.id : undefined;
+  const body = isObject(request.body) ? request.body : undefined;
+  const bodyId = body?.id;
   const match = matches[0];
   if (!match) {
     if (bodyId === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);

@@ -7,7 +7,7 @@
 import { badRequest } from '../../../shared/errors.js';
 import type { CriterionValue, SearchModifier } from '../types.js';
 import { splitUnescaped, unescape } from './escapes.js';
-import { ID_PATTERN } from './ids.js';
+import { ID_PATTERN } from '../../../shared/ids.js';
 import { isResourceType } from './registry.js';
 
 type ReferenceCriterionValue = Extract<CriterionValue, { kind: 'reference' }>;

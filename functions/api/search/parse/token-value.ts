@@ -7,7 +7,7 @@
 import { badRequest } from '../../../shared/errors.js';
 import type { CriterionValue, SearchModifier } from '../types.js';
 import { splitUnescaped, unescape } from './escapes.js';
-import { ID_PATTERN } from './ids.js';
+import { ID_PATTERN } from '../../../shared/ids.js';
 
 /**
  * Parses one alternative of a token parameter (already split on commas, not yet unescaped).
