@@ -26,7 +26,7 @@ import { DynamoResourceRepository, type SequenceState } from '../functions/api/r
 import { GLOBAL_CLOCK } from '../functions/api/repository/keys.js';
 import { buildTransaction } from '../functions/api/repository/transaction.js';
 import { ResourceService, writeOf } from '../functions/api/services/resource-service.js';
-import { stripServerManaged, validated } from '../functions/api/services/validation.js';
+import { BENCH_ORG, benchActor } from './actor.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
 
 /** Henkilötunnus (Finnish personal identity code) system. */
@@ -294,7 +294,7 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
   const { client, tableName } = options;
   const concurrency = options.concurrency ?? 3;
   const repository = new DynamoResourceRepository({ client, tableName });
-  const service = new ResourceService({ repository, ...(options.now ? { now: options.now } : {}) });
+  const service = new ResourceService({ repository, actor: benchActor(repository, options.now), ...(options.now ? { now: options.now } : {}) });
   const types: SupportedResourceType[] = ['CarePlan', 'CareTeam', 'Consent', 'Goal'];
   const read = await repository.readSequences(types);
   const initial = new Map<string, SequenceState>(types.map((type) => [type, read.get(type) ?? { seq: 0 }]));
@@ -307,6 +307,8 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
   let buffer: WriteRequest[] = [];
   let items = 0;
   let batchCalls = 0;
+  /** Each Consent's facts on its client's consents item: Update actions, applied after the puts. */
+  const consentUpdates: NonNullable<import('@aws-sdk/client-dynamodb').TransactWriteItem['Update']>[] = [];
   const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
     const requests = buffer;
@@ -327,17 +329,21 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
   for (let index = 0; index < options.patients; index++) {
     for (const { resourceType, id, body } of syntheticPatient(index).resources) {
       // The create path of ResourceService: validate (store the validator's output), plan, build.
-      const resource = validated(resourceType, stripServerManaged(body, true));
+      const resource = service.prepare(resourceType, body, true, BENCH_ORG);
       const sequence = sequences.get(resourceType) ?? { seq: 0 };
-      const { version } = service.plan(resourceType, id, resource, undefined, { sequence, ...(clock ? { clock } : {}) }, 'POST');
+      const { version } = service.plan(resourceType, id, resource, undefined, { sequence, ...(clock ? { clock } : {}) }, 'POST', { kind: 'creator' });
       sequences.set(resourceType, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
       clock = version.lastUpdated;
       const write = writeOf(version, undefined);
       const { items: actions, purposes } = buildTransaction(tableName, { writes: [write], sequences: [], clock });
       actions.forEach((action, position) => {
         const purpose = purposes[position];
-        // The sequence and clock advances are written once, at the end.
+        // The sequence and clock advances are written once, at the end; consent summaries with them.
         if (purpose?.kind === 'sequence') return;
+        if (purpose?.kind === 'consents' && action.Update) {
+          consentUpdates.push(action.Update);
+          return;
+        }
         // The rest of a create are puts whose conditions only guard against concurrent writers,
         // which a bulk load into fresh keys does not have.
         if (!action.Put?.Item) throw new Error(`unexpected ${purpose?.kind ?? '?'} action for a create of ${resourceType}/${id}`);
@@ -359,6 +365,10 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(inFlight);
   if (failure) throw failure;
+  for (const update of consentUpdates) {
+    await client.send(new UpdateItemCommand(update));
+    items++;
+  }
 
   // The sequence items, advanced from what was read to the last number assigned, and the global
   // clock, with the same Update actions (and conditions) a transaction carries.

@@ -22,6 +22,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
 import { DynamoResourceRepository } from '../functions/api/repository/index.js';
 import { ResourceService } from '../functions/api/services/resource-service.js';
+import { benchActor } from './actor.js';
 import { loadConfig } from '../functions/shared/config.js';
 import { createTable } from '../scripts/local/create-table.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../scripts/local/dynamodb-local.js';
@@ -198,7 +199,8 @@ export async function checkLoaderAgainstApi(client: DynamoDBClient, patients: nu
   await createBenchTable(client, apiTable);
   await createBenchTable(client, loaderTable);
   try {
-    const service = new ResourceService({ repository: new DynamoResourceRepository({ client, tableName: apiTable }), now: clock });
+    const repository = new DynamoResourceRepository({ client, tableName: apiTable });
+    const service = new ResourceService({ repository, actor: benchActor(repository, clock), now: clock });
     for (let index = 0; index < patients; index++) {
       for (const { resourceType, id, body } of syntheticPatient(index).resources) await service.create(resourceType, body, id);
     }

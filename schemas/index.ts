@@ -4,7 +4,8 @@
  * with FHIRPath expressions.
  *
  * The schemas are generated from the official R4 definitions (`npm run generate:schemas`);
- * invariants that need more than one element live in `./invariants.ts`.
+ * invariants that need more than one element live in `./invariants.ts`, and the narrative XHTML
+ * checks (txt-1, txt-2) in `./xhtml.ts`.
  *
  * @see https://hl7.org/fhir/R4/validation.html
  * @see https://hl7.org/fhir/R4/http.html#create (400 for structure errors, 422 for rule failures)

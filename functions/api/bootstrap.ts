@@ -1,25 +1,30 @@
 /**
- * Wires the app from configuration: one DynamoDB client, repository, services and logger per
- * process (Lambda reuses them across invocations).
+ * Wires the app from configuration: one DynamoDB client, repository, stores, token verifier
+ * and logger per process (Lambda reuses them across invocations). Everything that depends on
+ * the caller is built per request (`app.ts`).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Hono } from 'hono';
+import type { JSONWebKeySet } from 'jose';
 import type { ApiConfig } from '../shared/config.js';
 import { createLogger, type Logger, type LogSink } from '../shared/logger.js';
 import { createApp } from './app.js';
+import { createTokenVerifier } from './auth/index.js';
 import { FeedReader } from './repository/feed-reader.js';
 import { DynamoResourceRepository } from './repository/index.js';
 import { SearchStore } from './repository/search-store.js';
-import { allowAll, type AccessPredicate } from './search/execute/index.js';
-import { ResourceService } from './services/resource-service.js';
-import { SearchService } from './services/search-service.js';
 
-/** Options for {@link buildApp}; tests inject a client or a log sink. */
+/** Options for {@link buildApp}; tests inject a client, a log sink or local signing keys. */
 export interface BuildOptions {
   readonly client?: DynamoDBClient;
   readonly logSink?: LogSink;
-  /** The per-result access decision of searches. @default allow all (until consent lands) */
-  readonly access?: AccessPredicate;
+  /**
+   * Verify tokens against these public keys instead of fetching the issuer's JWKS (local
+   * development and tests). @default the JWKS at `config.auth.jwksUrl`
+   */
+  readonly jwks?: JSONWebKeySet;
+  /** Serve `jwks` at `/.well-known/jwks.json` (the development issuer of `npm start`). */
+  readonly serveJwks?: boolean;
 }
 
 /** Creates a DynamoDB client for the configured endpoint with bounded timeouts. */
@@ -39,9 +44,22 @@ export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: 
   const log = createLogger(config.logLevel, options.logSink);
   const client = options.client ?? createDynamoClient(config);
   const repository = new DynamoResourceRepository({ client, tableName: config.tableName });
-  const resources = new ResourceService({ repository });
-  const search = new SearchService(new SearchStore(client, config.tableName), config, options.access ?? allowAll);
+  const searchStore = new SearchStore(client, config.tableName);
   const feed = new FeedReader(client, config.tableName, repository);
-  const app = createApp({ config, resources, search, feed, log }) as unknown as Hono;
+  const verify = createTokenVerifier({
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    jwks: options.jwks ?? new URL(config.auth.jwksUrl),
+  });
+  const app = createApp({
+    config,
+    repository,
+    searchStore,
+    feed,
+    log,
+    verify,
+    claimNames: config.auth.claims,
+    ...(options.serveJwks && options.jwks ? { devJwks: options.jwks } : {}),
+  }) as unknown as Hono;
   return { app, log, client };
 }

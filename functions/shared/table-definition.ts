@@ -36,6 +36,8 @@ export interface TableDefinition {
   readonly sortKey: KeyAttribute;
   readonly globalIndexes: readonly GlobalIndexDefinition[];
   readonly localIndexes: readonly LocalIndexDefinition[];
+  /** Attribute holding an item's expiry (epoch seconds) for DynamoDB TTL: audit records. */
+  readonly timeToLiveAttribute: string;
 }
 
 export const TABLE = {
@@ -65,7 +67,13 @@ export const TABLE = {
       sortKey: { name: 'lsiUpdated' },
       purpose: 'current resources of a type ordered by lastUpdated (`_lastUpdated`, `_sort`)',
     },
+    {
+      indexName: 'byCustodian',
+      sortKey: { name: 'lsiCustodian' },
+      purpose: 'current resources of a type by custodian organisation (`<oid>#<id>`): what an organisation holds',
+    },
   ],
+  timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
 /** Names of the indexes, typed for the repository. */

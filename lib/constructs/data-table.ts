@@ -77,6 +77,7 @@ export class DataTable extends Construct {
         sortKey: stringKey(index.sortKey),
         projectionType: dynamodb.ProjectionType.ALL,
       })),
+      timeToLiveAttribute: this.definition.timeToLiveAttribute,
       removalPolicy,
     });
   }

@@ -1355,7 +1355,7 @@ export const NarrativeSchema: z.ZodType<Narrative> = z.lazy(() =>
       _status: ElementSchema.optional(),
       div: p.xhtmlSchema,
     })
-    .superRefine(p.elementChecks([], []), { when: p.always }),
+    .superRefine(p.elementChecks([], [inv.narrativeDiv]), { when: p.always }),
 );
 
 /** FHIR R4 `ParameterDefinition`. @see http://hl7.org/fhir/StructureDefinition/ParameterDefinition */

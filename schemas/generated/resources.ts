@@ -3,12 +3,13 @@
 import { z } from 'zod';
 import * as p from './primitives.js';
 import * as vs from './value-sets.js';
+import * as dt from './datatypes.js';
 import * as carePlan from './care-plan.js';
 import * as careTeam from './care-team.js';
 import * as consent from './consent.js';
 import * as goal from './goal.js';
 
-/** A contained resource of another type: only its `resourceType` and `id` are checked. */
+/** A contained resource of another type: only its `resourceType`, `id` and narrative (`text`) are checked. */
 export interface OtherResource {
   resourceType: string;
   id: string;
@@ -35,7 +36,7 @@ export function resourceSchema(resourceType: unknown): z.ZodType | undefined {
 
 const knownTypes: ReadonlySet<string> = new Set(vs.ResourceTypeCodes);
 
-/** `Resource.contained`: served types are validated with their schema, others need a valid resourceType and id. */
+/** `Resource.contained`: served types are validated with their schema, others need a valid resourceType and id and a valid narrative. */
 export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<ContainedResource>(() => true).superRefine((value, ctx) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     ctx.addIssue({ code: 'custom', message: 'A contained resource must be a JSON object', params: { fhirCode: 'structure' } });
@@ -51,6 +52,6 @@ export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<Co
   if (resource['id'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['id'], message: "Missing required element 'id' (contained resources need a local id)", params: { fhirCode: 'required' } });
   }
-  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional() })).safeParse(resource);
+  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
   for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue });
 }, { when: p.always });

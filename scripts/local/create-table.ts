@@ -5,6 +5,7 @@
 import {
   CreateTableCommand,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -51,5 +52,13 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE.timeToLiveAttribute } }),
+    );
+  } catch (error) {
+    // Already enabled (a persisted DATA_DIR table): nothing to do.
+    if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+  }
 }
 

@@ -9,14 +9,14 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 describe('DynamoDB calls per interaction', () => {
-  it('read is one GetItem', async () => {
+  it('read by the custodian is one GetItem and the audit PutItem', async () => {
     const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
     api.resetCommands();
     await call(`${api.base}/Goal/${created.body.id}`);
-    expect(api.commands()).toEqual(['GetItemCommand']);
+    expect(api.commands()).toEqual(['GetItemCommand', 'PutItemCommand']);
   });
 
-  it('create is one read of the change-feed sequence and one TransactWriteItems', async () => {
+  it('create is one read of the change-feed sequence and one TransactWriteItems (which carries the audit record)', async () => {
     api.resetCommands();
     await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
     expect(api.commands()).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
@@ -32,14 +32,14 @@ describe('DynamoDB calls per interaction', () => {
     expect(api.commands()).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
   });
 
-  it('vread is one GetItem; an unchanged update is one read and no write', async () => {
+  it('vread is one GetItem and the audit PutItem; an unchanged update is one read, no write, and the audit PutItem', async () => {
     const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
     api.resetCommands();
     await call(`${api.base}/Goal/${created.body.id}/_history/1`);
-    expect(api.commands()).toEqual(['GetItemCommand']);
+    expect(api.commands()).toEqual(['GetItemCommand', 'PutItemCommand']);
     api.resetCommands();
     await call(`${api.base}/Goal/${created.body.id}`, { method: 'PUT', body: created.body });
-    expect(api.commands()).toEqual(['BatchGetItemCommand']);
+    expect(api.commands()).toEqual(['BatchGetItemCommand', 'PutItemCommand']);
   });
 
   it('never scans', async () => {
@@ -48,6 +48,6 @@ describe('DynamoDB calls per interaction', () => {
     await call(`${api.base}/Goal/${created.body.id}/_history`);
     await call(`${api.base}/metadata`);
     expect(api.commands()).not.toContain('ScanCommand');
-    expect([...new Set(api.commands())].sort()).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
+    expect([...new Set(api.commands())].sort()).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'PutItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
   });
 });

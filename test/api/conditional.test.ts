@@ -103,7 +103,7 @@ describe('conditional create (If-None-Exist)', () => {
 });
 
 describe('identifier uniqueness', () => {
-  it('answers a plain create with a used identifier with 409 duplicate naming the holder, writing nothing', async () => {
+  it('answers a plain create with a used identifier with 409 duplicate without naming the holder, writing nothing', async () => {
     const value = newValue();
     const existing = await createGoal(value);
     const before = await newestGoalChange();
@@ -111,7 +111,8 @@ describe('identifier uniqueness', () => {
     expect(res.status).toBe(409);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(res.body.issue[0].code).toBe('duplicate');
-    expect(res.body.issue[0].diagnostics).toContain(`Goal/${existing.id}`);
+    expect(res.body.issue[0].diagnostics).toContain('already used by another Goal');
+    expect(JSON.stringify(res.body)).not.toContain(existing.id);
     expect(await newestGoalChange()).toBe(before);
     expect(await searchTotal(value)).toBe(1);
   });
@@ -123,7 +124,8 @@ describe('identifier uniqueness', () => {
     const res = await call(`${api.base}/Goal/${other.id}`, { method: 'PUT', body: { ...other, identifier: [{ system: GOAL_ID_SYSTEM, value: a }] } });
     expect(res.status).toBe(409);
     expect(res.body.issue[0].code).toBe('duplicate');
-    expect(res.body.issue[0].diagnostics).toContain(`Goal/${holder.id}`);
+    expect(res.body.issue[0].diagnostics).toContain('already used by another Goal');
+    expect(JSON.stringify(res.body)).not.toContain(holder.id);
     expect((await call(`${api.base}/Goal/${other.id}`)).body.meta.versionId).toBe('1');
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../functions/api/bootstrap.js';
 import { loadConfig } from '../../functions/shared/config.js';
 import { goalFixture } from '../fixtures/shared-plan.js';
+import { mintToken, testKeys } from '../support/tokens.js';
 
 // Fault injection only: persistence itself is tested against DynamoDB Local elsewhere.
 async function appWithFault(fault: Error): Promise<{ request: (path: string, init?: RequestInit) => Promise<Response>; logs: string[] }> {
@@ -14,8 +15,12 @@ async function appWithFault(fault: Error): Promise<{ request: (path: string, ini
   mock.on(TransactWriteItemsCommand).rejects(fault);
   const config = await loadConfig({ TABLE_NAME: 'fault-table', CURSOR_SECRET: 'x'.repeat(32), DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' });
   const logs: string[] = [];
-  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line) });
-  return { request: async (path, init) => app.request(`http://localhost/fhir${path}`, init), logs };
+  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), jwks: (await testKeys()).jwks });
+  const token = await mintToken();
+  return {
+    request: async (path, init) => app.request(`http://localhost/fhir${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init?.headers as Record<string, string>) } }),
+    logs,
+  };
 }
 
 function named(name: string, message: string): Error {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTODIAN_EXTENSION_URL, SOTE_ORGANIZATION_SYSTEM } from '../../functions/api/access/index.js';
 import { call, startTestApi, type TestApi } from '../support/api.js';
+import { TEST_ORG } from '../support/tokens.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../fixtures/shared-plan.js';
 
 let api: TestApi;
@@ -19,7 +21,11 @@ describe('Finnish shared-plan fixtures', () => {
       const read = await call(`${api.base}/${type}/${created.body.id}`);
       const { id, meta, ...content } = read.body;
       expect(id).toBe(created.body.id);
-      expect(meta).toEqual({ versionId: '1', lastUpdated: created.body.meta.lastUpdated });
+      expect(meta).toEqual({
+        versionId: '1',
+        lastUpdated: created.body.meta.lastUpdated,
+        extension: [{ url: CUSTODIAN_EXTENSION_URL, valueIdentifier: { system: SOTE_ORGANIZATION_SYSTEM, value: TEST_ORG } }],
+      });
       expect(content).toEqual(input);
     });
   }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mintToken, testKeys } from '../support/tokens.js';
 import { createTable } from '../../scripts/local/create-table.js';
 import { goalFixture } from '../fixtures/shared-plan.js';
 
@@ -15,7 +18,7 @@ function event(method: string, path: string, options: { body?: string; base64?: 
     routeKey: 'ANY /fhir/{proxy+}',
     rawPath: path,
     rawQueryString: options.query ?? '',
-    headers: { host: 'api.example.fi', 'x-forwarded-proto': 'https', ...options.headers },
+    headers: { host: 'api.example.fi', 'x-forwarded-proto': 'https', authorization, ...options.headers },
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
@@ -35,13 +38,37 @@ function event(method: string, path: string, options: { body?: string; base64?: 
 
 const context = { awsRequestId: 'lambda-1', functionName: 'api', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
+let authorization: string;
+let jwksServer: Server;
+
+/** The issuer's JWKS, served on loopback: the handler fetches it like it fetches a real issuer's. */
+async function serveJwks(): Promise<string> {
+  const { jwks } = await testKeys();
+  jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+}
+
+afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
+
 beforeAll(async () => {
+  const issuer = 'https://login.example.fi/county';
+  const jwksUrl = await serveJwks();
+  authorization = `Bearer ${await mintToken({ issuer, audience: 'https://api.example.fi/fhir' })}`;
   const tableName = `lambda-${randomBytes(4).toString('hex')}`;
   const endpoint = inject('dynamoEndpoint');
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   await createTable(client, tableName);
   client.destroy();
-  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, CURSOR_SECRET: 'c'.repeat(40), LOG_LEVEL: 'warn' });
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    CURSOR_SECRET: 'c'.repeat(40),
+    LOG_LEVEL: 'warn',
+    AUTH_ISSUER: issuer,
+    AUTH_AUDIENCE: 'https://api.example.fi/fhir',
+    AUTH_JWKS_URL: jwksUrl,
+  });
   ({ handler } = (await import('../../functions/api/handler.js')) as { handler: Handler });
 });
 
@@ -74,6 +101,13 @@ describe('Lambda handler (API Gateway HTTP API v2 events)', () => {
     };
     expect(res.statusCode).toBe(201);
     expect(JSON.parse(res.body).resourceType).toBe('Goal');
+  });
+
+  it('refuses a request without a bearer token with 401 and WWW-Authenticate', async () => {
+    const res = (await handler(event('GET', '/fhir/Goal/x', { headers: { authorization: '' } }), context)) as { statusCode: number; body: string; headers: Record<string, string> };
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(JSON.parse(res.body).issue[0].code).toBe('login');
   });
 
   it('passes the query string and answers errors as OperationOutcome', async () => {

@@ -8,9 +8,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
 import { buildApp } from '../../functions/api/bootstrap.js';
-import type { AccessPredicate } from '../../functions/api/search/execute/index.js';
 import { loadConfig, type ApiConfig } from '../../functions/shared/config.js';
 import { createTable } from '../../scripts/local/create-table.js';
+import { mintToken, testKeys, type TokenClaims } from './tokens.js';
+
+/** Default bearer token per API base: `call` sends it unless told otherwise. */
+const defaultTokens = new Map<string, string>();
 
 /** A running API for one test file. */
 export interface TestApi {
@@ -20,6 +23,8 @@ export interface TestApi {
   readonly client: DynamoDBClient;
   /** Log lines written by the app. */
   readonly logs: string[];
+  /** The bearer token `call` sends to this API by default (organisation TEST_ORG, `system/*.cruds`). */
+  readonly token: string;
   /** DynamoDB command names sent since the last {@link TestApi.resetCommands}. */
   commands(): string[];
   resetCommands(): void;
@@ -39,8 +44,8 @@ export function countingClient(endpoint: string, sink: string[]): DynamoDBClient
   return client;
 }
 
-/** Starts the API on a new table; `access` replaces the allow-all search access decision. */
-export async function startTestApi(env: Record<string, string> = {}, options: { access?: AccessPredicate } = {}): Promise<TestApi> {
+/** Starts the API on a new table; `call` authenticates as `defaultCaller` unless told otherwise. */
+export async function startTestApi(env: Record<string, string> = {}, options: { defaultCaller?: TokenClaims } = {}): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `t-${randomBytes(6).toString('hex')}`;
   const config = await loadConfig({
@@ -54,13 +59,18 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   const client = countingClient(endpoint, sent);
   await createTable(client, tableName);
   const logs: string[] = [];
-  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), ...(options.access ? { access: options.access } : {}) });
+  const { jwks } = await testKeys();
+  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), jwks });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   sent.length = 0;
+  const base = `http://127.0.0.1:${port}${config.basePath}`;
+  const token = await mintToken({ ...options.defaultCaller, expiresIn: 3600 });
+  defaultTokens.set(base, token);
   return {
-    base: `http://127.0.0.1:${port}${config.basePath}`,
+    base,
+    token,
     config,
     client,
     logs,
@@ -70,18 +80,25 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        defaultTokens.delete(base);
         server.close(() => resolve());
         client.destroy();
       }),
   };
 }
 
-/** JSON request helper returning status, headers and parsed body. */
+/**
+ * JSON request helper returning status, headers and parsed body. Sends the API's default bearer
+ * token unless `token` is given (`null`: no Authorization header) or the headers carry one.
+ */
 export async function call(
   url: string,
-  init: { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string; token?: string | null } = {},
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const headers: Record<string, string> = { ...init.headers };
+  const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  const token = init.token === undefined ? [...defaultTokens].find(([base]) => url.startsWith(base))?.[1] : init.token;
+  if (!hasAuthorization && token) headers.authorization = `Bearer ${token}`;
   let body: string | undefined = init.rawBody;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);

@@ -9,6 +9,8 @@ import type { BundleEntry, FhirResource, OperationOutcome } from 'fhir/r4.js';
 import { badRequest, FhirError, methodNotAllowed } from '../../shared/errors.js';
 import { ROUTES } from '../routes/registry.js';
 import type { FhirRequest, FhirResponse, InteractionContext, RouteDefinition } from '../routes/types.js';
+import { requireScope } from '../context/request-context.js';
+import { scopeOperationOf } from '../routes/scope-of.js';
 import type { BundleEntryRequest } from './entry.js';
 
 const REASONS: Record<number, string> = {
@@ -60,6 +62,9 @@ export function patchDocument(binary: Record<string, unknown> | undefined): unkn
 /** Runs `entry` as its own interaction. */
 export async function dispatchEntry(entry: BundleEntryRequest, outer: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const route = routeFor(entry);
+  // The same scope check as the equivalent HTTP request; access and audit come with `context`.
+  const op = scopeOperationOf(route);
+  if (op) requireScope(context.caller, entry.target.resourceType, op);
   const headers: Record<string, string | undefined> = {
     'if-match': entry.ifMatch !== undefined ? `W/"${entry.ifMatch}"` : undefined,
     'if-none-exist': entry.ifNoneExist,

@@ -6,49 +6,59 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import type { AccessBasis } from '../access/types.js';
 import type { CommitBatch, ResourceWrite, SequenceState, StoredVersion } from '../repository/index.js';
 import { assertPatchDocument, patchedResource } from '../routes/patch.js';
 import type { InteractionContext } from '../routes/types.js';
-import { writeOf, type Clocks } from '../services/resource-service.js';
+import { writeOf, type Clocks, type PlannedWrite } from '../services/resource-service.js';
 import { sameContent } from '../services/same-content.js';
-import { stripServerManaged, validated } from '../services/validation.js';
 import type { BundleEntryRequest } from './entry.js';
-import { wrap, type Planned, type Resolved } from './resolve.js';
+import { wrapAsync, type Planned, type Resolved } from './resolve.js';
 
-/** Plans every write from one consistent read; GET entries are left for after the commit. */
-export function planWrites(
+/**
+ * Plans every write from one consistent read, each decided for the caller exactly like the
+ * equivalent single interaction; GET entries are left for after the commit.
+ */
+export async function planWrites(
   ordered: readonly Resolved[],
   current: ReadonlyMap<string, StoredVersion>,
   sequences: ReadonlyMap<string, SequenceState>,
   clock: string | undefined,
   context: InteractionContext,
-): { planned: Map<number, Planned>; batch: CommitBatch } {
+): Promise<{ planned: Map<number, Planned>; writes: PlannedWrite[]; batch: Omit<CommitBatch, 'audit'> }> {
+  const { resources } = context;
   const planned = new Map<number, Planned>();
+  const plannedWrites: PlannedWrite[] = [];
   const writes: ResourceWrite[] = [];
   const running = new Map(sequences);
   const start = new Map(sequences);
   let runningClock = clock;
-  const stage = (entry: BundleEntryRequest, type: SupportedResourceType, id: string, resource: FhirResource | undefined, previous: StoredVersion | undefined, status: number): void => {
+  const stage = async (entry: BundleEntryRequest, type: SupportedResourceType, id: string, resource: FhirResource | undefined, previous: StoredVersion | undefined, status: number): Promise<void> => {
+    const method = entry.method === 'PATCH' ? 'PATCH' : entry.method === 'DELETE' ? 'DELETE' : entry.method === 'POST' ? 'POST' : 'PUT';
+    const basis: AccessBasis = await resources.authorizeWrite(previous, resource, method);
     const sequence = running.get(type) ?? { seq: 0 };
     const clocks: Clocks = { sequence, ...(runningClock ? { clock: runningClock } : {}) };
-    const method = entry.method === 'PATCH' ? 'PATCH' : entry.method === 'DELETE' ? 'DELETE' : entry.method === 'POST' ? 'POST' : 'PUT';
-    const { version } = context.resources.plan(type, id, resource, previous, clocks, method);
+    const plannedWrite = resources.plan(type, id, resource, previous, clocks, method, basis);
+    const { version } = plannedWrite;
     running.set(type, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
     runningClock = version.lastUpdated;
     const write = writeOf(version, previous);
     writes.push(write);
+    plannedWrites.push(plannedWrite);
     planned.set(entry.index, { status, version, write });
   };
 
   for (const item of ordered) {
     const { entry } = item;
     const type = entry.target.resourceType;
-    wrap(entry, () => {
+    await wrapAsync(entry, async () => {
       if (item.existing === 'none') return void planned.set(entry.index, { status: 204 });
       if (item.existing) return void planned.set(entry.index, { status: 200, version: item.existing });
       const id = item.id!;
       const previous = current.get(`${type}/${id}`);
       const live = previous && !previous.deleted ? previous : undefined;
+      // Decided before anything else is said about an existing resource.
+      if (previous) await resources.actor.access.require(entry.method === 'DELETE' ? 'delete' : 'update', previous);
       if (entry.ifMatch !== undefined && live?.versionId !== entry.ifMatch) {
         throw preconditionFailed(`ifMatch W/"${entry.ifMatch}" does not match the current version ${previous?.versionId ?? '(none)'} of ${type}/${id}`);
       }
@@ -58,13 +68,13 @@ export function planWrites(
           if (previous.deleted) return void planned.set(entry.index, { status: 204, version: previous });
           return stage(entry, type, id, undefined, previous, 204);
         case 'POST':
-          return stage(entry, type, id, validated(type, stripServerManaged(item.resource, true)), undefined, 201);
+          return stage(entry, type, id, resources.prepare(type, item.resource, true, resources.organization), undefined, 201);
         case 'PUT': {
           const body = { ...item.resource };
           if (entry.target.id !== undefined && body.id !== entry.target.id) {
             throw badRequest(`Resource id '${String(body.id)}' does not match the id '${entry.target.id}' in request.url`, `${type}.id`);
           }
-          const resource = validated(type, stripServerManaged({ ...body, id }, false));
+          const resource = resources.prepare(type, { ...body, id }, false, previous?.access?.custodian ?? resources.organization);
           if (live?.resource && sameContent(live.resource, resource)) return void planned.set(entry.index, { status: 200, version: live });
           return stage(entry, type, id, resource, previous, live ? 200 : 201);
         }
@@ -73,7 +83,7 @@ export function planWrites(
           if (!live?.resource) throw gone(`${type}/${id} was deleted`);
           const { operations } = item;
           assertPatchDocument(operations);
-          const resource = patchedResource(type, id, live.resource, operations);
+          const resource = resources.prepare(type, patchedResource(type, id, live.resource, operations), false, live.access?.custodian ?? resources.organization, 422);
           if (sameContent(live.resource, resource)) return void planned.set(entry.index, { status: 200, version: live });
           return stage(entry, type, id, resource, previous, 200);
         }
@@ -83,7 +93,7 @@ export function planWrites(
     });
   }
   const types = [...new Set(writes.map((write) => write.resourceType))];
-  const batch: CommitBatch = {
+  const batch: Omit<CommitBatch, 'audit'> = {
     writes,
     sequences: types.map((type) => ({
       resourceType: type,
@@ -93,6 +103,6 @@ export function planWrites(
     })),
     clock: runningClock ?? new Date().toISOString(),
   };
-  return { planned, batch };
+  return { planned, writes: plannedWrites, batch };
 }
 

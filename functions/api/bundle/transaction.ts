@@ -11,17 +11,21 @@ import { FhirError } from '../../shared/errors.js';
 import { etag } from '../http/preconditions.js';
 import { DuplicateIdentifierError, MAX_TRANSACTION_ACTIONS, transactionActionCount, type CommitBatch } from '../repository/index.js';
 import type { FhirRequest, InteractionContext } from '../routes/types.js';
+import type { PlannedWrite } from '../services/resource-service.js';
 import { raceOutcome, retryWrites } from '../services/write-retry.js';
 import { dispatchEntry, failureEntry, responseEntry, statusText } from './dispatch.js';
 import { entryError, type BundleEntryRequest } from './entry.js';
 import { planWrites } from './plan-writes.js';
-import { assertDistinctTargets, resolveTargets, rewriteReferences, type Planned } from './resolve.js';
+import { requireScope } from '../context/request-context.js';
+import { writeScopeOperation } from '../routes/scope-of.js';
+import { assertDistinctTargets, resolveTargets, rewriteReferences, wrap, type Planned } from './resolve.js';
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3 };
 
-/** Refuses a transaction DynamoDB cannot take in one piece, then commits it. */
-async function commit(batch: CommitBatch, context: InteractionContext): Promise<void> {
-  const actions = transactionActionCount(batch);
+/** Refuses a transaction DynamoDB cannot take in one piece, then commits it with its audit events. */
+async function commit(writes: readonly PlannedWrite[], batch: Omit<CommitBatch, 'audit'>, context: InteractionContext): Promise<void> {
+  const clients = new Set(writes.flatMap(({ version }) => version.access?.clientKeys ?? []));
+  const actions = transactionActionCount(batch) + Math.max(clients.size, 1);
   if (actions > MAX_TRANSACTION_ACTIONS) {
     throw new FhirError(413, [
       {
@@ -31,7 +35,7 @@ async function commit(batch: CommitBatch, context: InteractionContext): Promise<
       },
     ]);
   }
-  await context.resources.repository.commit(batch);
+  await context.resources.commit(writes, batch);
 }
 
 /** 409 `duplicate`, naming the entry whose write takes an identifier held by another resource. */
@@ -46,6 +50,10 @@ function duplicateOutcome(error: DuplicateIdentifierError, planned: ReadonlyMap<
 
 /** Executes a transaction Bundle. */
 export async function executeTransaction(entries: readonly BundleEntryRequest[], outer: FhirRequest, context: InteractionContext): Promise<Bundle> {
+  // Every entry's scope first: a transaction missing one is refused before anything is read.
+  for (const entry of entries) {
+    if (entry.method !== 'GET') wrap(entry, () => requireScope(context.caller, entry.target.resourceType, writeScopeOperation(entry.method as Exclude<typeof entry.method, 'GET'>)));
+  }
   const resolved = await resolveTargets(entries, outer, context);
   assertDistinctTargets(resolved);
   await rewriteReferences(resolved, outer, context);
@@ -55,10 +63,10 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
 
   const planned = await retryWrites(async () => {
     const { current, sequences, clock } = await context.resources.repository.readManyForWrite(targets, types);
-    const plan = planWrites(ordered, current, sequences, clock, context);
+    const plan = await planWrites(ordered, current, sequences, clock, context);
     if (plan.batch.writes.length > 0) {
       try {
-        await commit(plan.batch, context);
+        await commit(plan.writes, plan.batch, context);
       } catch (error) {
         throw error instanceof DuplicateIdentifierError ? duplicateOutcome(error, plan.planned, entries) : error;
       }

@@ -13,10 +13,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { batchGetItems } from './batch-get.js';
 import { guard } from './guard.js';
+import type { ConsentFacts } from '../access/types.js';
+import { writeAuditRecords } from './audit-writer.js';
 import { toStoredVersion, type Item } from './item-codec.js';
-import { currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
+import { clientConsentsKey, currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
 import { buildTransaction } from './transaction.js';
-import type { CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
+import type { AuditRecord, CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
 
 /** Options of {@link DynamoResourceRepository}. */
 export interface DynamoRepositoryOptions {
@@ -115,6 +117,24 @@ export class DynamoResourceRepository implements ResourceRepository {
   async commit(batch: CommitBatch): Promise<void> {
     const { items, purposes } = buildTransaction(this.tableName, batch);
     await guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items })), purposes);
+  }
+
+  async readConsents(clientKeys: readonly string[]): Promise<ConsentFacts[]> {
+    if (clientKeys.length === 0) return [];
+    const items = await this.batchGet([...new Set(clientKeys)].map(clientConsentsKey));
+    const byId = new Map<string, ConsentFacts>();
+    for (const item of items) {
+      for (const [name, value] of Object.entries(item)) {
+        if (!name.startsWith('consent:') || value.S === undefined) continue;
+        const facts = JSON.parse(value.S) as ConsentFacts;
+        byId.set(facts.id, facts);
+      }
+    }
+    return [...byId.values()];
+  }
+
+  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length > 0) await writeAuditRecords(this.client, this.tableName, records);
   }
 
   private async getItem(key: Record<string, AttributeValue>): Promise<StoredVersion | undefined> {

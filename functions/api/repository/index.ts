@@ -1,4 +1,5 @@
 export type {
+  AuditRecord,
   CommitBatch,
   IndexEntries,
   ResourceRepository,

@@ -6,9 +6,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FhirResource } from 'fhir/r4.js';
+import type { AccessTarget } from '../access/types.js';
 import type { ResourceIndex } from '../search/types.js';
 import { ItemTooLargeError } from './errors.js';
-import { currentKey, historySk, versionKey } from './keys.js';
+import { currentKey, custodianSortKey, historySk, versionKey } from './keys.js';
 import type { IndexEntries, ResourceWrite, StoredVersion, WriteMethod } from './types.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -47,10 +48,32 @@ function commonAttributes(write: ResourceWrite): Item {
     deleted: { BOOL: write.resource === undefined },
     seq: { N: String(write.seq) },
     ...(write.resource ? encodeBody(write.resource) : {}),
+    ...accessAttributes(write.access),
   };
 }
 
 const list = (values: readonly string[]): AttributeValue => ({ L: values.map((value) => ({ S: value })) });
+
+/** Who holds the resource and whom it is about: on every current and version item, tombstones too. */
+function accessAttributes(access: AccessTarget): Item {
+  return {
+    ...(access.custodian ? { custodian: { S: access.custodian } } : {}),
+    ...(access.clientKeys.length > 0 ? { clientKeys: list(access.clientKeys) } : {}),
+    ...(access.namedOrganizations && access.namedOrganizations.length > 0 ? { namedOrgs: list(access.namedOrganizations) } : {}),
+  };
+}
+
+function decodeAccess(item: Item): AccessTarget {
+  const strings = (value: AttributeValue | undefined): string[] => (value?.L ?? []).map((entry) => entry.S ?? '');
+  const resourceType = item.resourceType?.S ?? '';
+  return {
+    resourceType,
+    ...(item.id?.S ? { id: item.id.S } : {}),
+    ...(item.custodian?.S ? { custodian: item.custodian.S } : {}),
+    clientKeys: strings(item.clientKeys),
+    ...(resourceType === 'Consent' ? { namedOrganizations: strings(item.namedOrgs) } : {}),
+  };
+}
 
 /** Index attributes of a live current item: LSI keys and the extracted values. */
 function indexAttributes(write: ResourceWrite): Item {
@@ -58,6 +81,7 @@ function indexAttributes(write: ResourceWrite): Item {
   if (!index || !write.resource) return {};
   return {
     lsiUpdated: { S: write.lastUpdated },
+    ...(write.access.custodian ? { lsiCustodian: { S: custodianSortKey(write.access.custodian, write.id) } } : {}),
     sx: { S: JSON.stringify(index.values) },
     ...(index.patientRef ? { lsiPatRef: { S: index.patientRef } } : {}),
     ...(index.patientIdentifier ? { lsiPatIdent: { S: index.patientIdentifier } } : {}),
@@ -106,5 +130,6 @@ export function toStoredVersion(item: Item): StoredVersion {
     ...(item.seq?.N !== undefined ? { seq: Number(item.seq.N) } : {}),
     ...(resource ? { resource } : {}),
     ...(index ? { index } : {}),
+    access: decodeAccess(item),
   };
 }

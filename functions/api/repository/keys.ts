@@ -9,6 +9,8 @@
  * | global change clock  | `SEQ`                           | `*`                  |
  * | reference anchor     | `IX#<Type>#<param>=<reference>` | `<id>`               |
  * | unique identifier    | `UQ#<Type>#<system>\|<value>`   | `UQ`                 |
+ * | client's consents    | `CLIENT#<client key>`           | `CONSENTS`           |
+ * | audit record         | `AU#<client key>#<yyyy>`        | `<instant>#<id>`     |
  *
  * All current items of a type share a partition, so a type-level search is a strongly
  * consistent Query (never a Scan); a resource's versions share another.
@@ -54,3 +56,25 @@ export const uniqueKey = (resourceType: string, identifier: string): Key => ({
   PK: { S: `UQ#${resourceType}#${identifier}` },
   SK: { S: 'UQ' },
 });
+
+/**
+ * Key of the item that holds the decision facts of every Consent about one client (one
+ * attribute per Consent), so an access decision reads all of a client's consents in one call.
+ */
+export const clientConsentsKey = (clientKey: string): Key => ({ PK: { S: `CLIENT#${clientKey}` }, SK: { S: 'CONSENTS' } });
+
+/** Attribute name of one Consent's facts on a {@link clientConsentsKey} item. */
+export const consentAttribute = (consentId: string): string => `consent:${consentId}`;
+
+/**
+ * Partition of audit records: by client and year, so no partition is hot or grows without
+ * bound; records about no client go to an hourly bucket spread over shards.
+ */
+export const auditPk = (clientKey: string | undefined, recorded: string, shard: number): string =>
+  clientKey !== undefined ? `AU#${clientKey}#${recorded.slice(0, 4)}` : `AU#-#${recorded.slice(0, 13)}#${shard}`;
+
+/** Sort key of an audit record: newest last, unique by event id. */
+export const auditSk = (recorded: string, eventId: string): string => `${recorded}#${eventId}`;
+
+/** Sort key of the byCustodian index: what an organisation holds, in id order. */
+export const custodianSortKey = (custodian: string, id: string): string => `${custodian}#${id}`;

@@ -9,14 +9,16 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DuplicateIdentifierError } from './errors.js';
 import { currentItem, versionItem } from './item-codec.js';
-import { anchorPk, GLOBAL_CLOCK, sequenceKey, uniqueKey } from './keys.js';
-import type { CommitBatch, ResourceWrite } from './types.js';
+import { anchorPk, auditPk, auditSk, clientConsentsKey, consentAttribute, GLOBAL_CLOCK, sequenceKey, uniqueKey } from './keys.js';
+import type { AuditRecord, CommitBatch, ResourceWrite } from './types.js';
 
 /** Why an action is in the transaction: used to translate `CancellationReasons`. */
 export type ActionPurpose =
   | { readonly kind: 'current' | 'version' | 'anchor'; readonly write: ResourceWrite }
   | { readonly kind: 'unique'; readonly write: ResourceWrite; readonly identifier: string }
-  | { readonly kind: 'sequence'; readonly resourceType: string };
+  | { readonly kind: 'sequence'; readonly resourceType: string }
+  | { readonly kind: 'consents'; readonly clientKey: string }
+  | { readonly kind: 'audit' };
 
 /** DynamoDB's limit of actions in one transaction. */
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -93,6 +95,9 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
     );
   }
 
+  for (const [clientKey, update] of consentUpdates(batch)) add(update(tableName), { kind: 'consents', clientKey });
+  for (const record of batch.audit ?? []) add({ Put: auditPut(tableName, record) }, { kind: 'audit' });
+
   for (const sequence of batch.sequences) {
     add(
       {
@@ -131,4 +136,71 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
 /** How many DynamoDB actions `batch` needs (to refuse an oversized transaction before sending it). */
 export function transactionActionCount(batch: CommitBatch): number {
   return buildTransaction('count', batch).items.length;
+}
+
+/**
+ * One Update per client whose consents the batch changes (DynamoDB refuses two actions on one
+ * item): a live Consent's facts are set under each of its client keys and removed from keys it
+ * no longer has; a deleted Consent's facts are removed.
+ */
+function consentUpdates(batch: CommitBatch): Map<string, (tableName: string) => TransactWriteItem> {
+  const sets = new Map<string, Map<string, string>>();
+  const removes = new Map<string, Set<string>>();
+  for (const write of batch.writes) {
+    if (write.resourceType !== 'Consent') continue;
+    const now = write.consent ? write.access.clientKeys : [];
+    for (const key of now) sets.set(key, (sets.get(key) ?? new Map()).set(write.id, JSON.stringify(write.consent)));
+    for (const key of write.previousClientKeys ?? []) if (!now.includes(key)) removes.set(key, (removes.get(key) ?? new Set()).add(write.id));
+  }
+  const updates = new Map<string, (tableName: string) => TransactWriteItem>();
+  for (const clientKey of new Set([...sets.keys(), ...removes.keys()])) {
+    const names: Record<string, string> = {};
+    const values: Record<string, { S: string }> = {};
+    const setParts: string[] = [];
+    const removeParts: string[] = [];
+    let n = 0;
+    for (const [id, facts] of sets.get(clientKey) ?? []) {
+      names[`#c${n}`] = consentAttribute(id);
+      values[`:c${n}`] = { S: facts };
+      setParts.push(`#c${n} = :c${n}`);
+      n++;
+    }
+    for (const id of removes.get(clientKey) ?? []) {
+      names[`#c${n}`] = consentAttribute(id);
+      removeParts.push(`#c${n}`);
+      n++;
+    }
+    const expression = [setParts.length > 0 ? `SET ${setParts.join(', ')}` : '', removeParts.length > 0 ? `REMOVE ${removeParts.join(', ')}` : ''].filter(Boolean).join(' ');
+    updates.set(clientKey, (tableName) => ({
+      Update: {
+        TableName: tableName,
+        Key: clientConsentsKey(clientKey),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      },
+    }));
+  }
+  return updates;
+}
+
+/** The Put of one audit record (never overwrites: event ids are unique). */
+export function auditPut(tableName: string, record: AuditRecord): NonNullable<TransactWriteItem['Put']> {
+  return {
+    TableName: tableName,
+    Item: {
+      PK: { S: auditPk(record.clientKey, record.recorded, shardOf(record.eventId)) },
+      SK: { S: auditSk(record.recorded, record.eventId) },
+      body: { S: record.body },
+      expiresAt: { N: String(record.expiresAt) },
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  };
+}
+
+/** A stable shard (0–9) for records about no client, from the event id. */
+function shardOf(eventId: string): number {
+  let hash = 0;
+  for (const char of eventId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % 10;
 }

@@ -3,6 +3,7 @@
  * about items and keys.
  */
 import type { FhirResource } from 'fhir/r4.js';
+import type { AccessTarget, ConsentFacts } from '../access/types.js';
 import type { ResourceIndex } from '../search/types.js';
 
 /** How a version came to be; also the `request.method` of its history entry. */
@@ -39,6 +40,8 @@ export interface StoredVersion {
   readonly seq?: number;
   /** Index entries of a live current version. */
   readonly index?: IndexEntries;
+  /** Custodian and client of the version (also of a deletion): what access decisions read. */
+  readonly access?: AccessTarget;
 }
 
 /** The change-feed position of a resource type: last sequence number and its instant. */
@@ -67,6 +70,12 @@ export interface ResourceWrite {
   readonly index?: IndexEntries;
   /** Index entries of the version being replaced, to remove what no longer applies. */
   readonly previousIndex?: IndexEntries;
+  /** Custodian and client of this version (a deletion keeps its predecessor's). */
+  readonly access: AccessTarget;
+  /** Client keys of the version being replaced (a Consent's facts move with them). */
+  readonly previousClientKeys?: readonly string[];
+  /** A live Consent's decision facts, kept on its client's consents item. */
+  readonly consent?: ConsentFacts;
 }
 
 /** Moves a type's sequence from `expected` to `next` in the same transaction. */
@@ -83,6 +92,21 @@ export interface CommitBatch {
   readonly sequences: readonly SequenceAdvance[];
   /** The newest lastUpdated of the batch: the global clock must be older, and is moved to it. */
   readonly clock: string;
+  /** Audit records committed with the change (a write's disclosure log entry). */
+  readonly audit?: readonly AuditRecord[];
+}
+
+/** One stored AuditEvent (see `functions/api/audit/`). */
+export interface AuditRecord {
+  /** The client the event is about (its partition), absent when it concerns no client. */
+  readonly clientKey?: string;
+  readonly eventId: string;
+  /** `AuditEvent.recorded`. */
+  readonly recorded: string;
+  /** The AuditEvent JSON. */
+  readonly body: string;
+  /** DynamoDB TTL, epoch seconds. */
+  readonly expiresAt: number;
 }
 
 /** A page of versions, newest first, and the key to continue after it. */
@@ -123,4 +147,8 @@ export interface ResourceRepository {
   ): Promise<VersionPage>;
   /** Commits all writes and sequence advances atomically in one TransactWriteItems. */
   commit(batch: CommitBatch): Promise<void>;
+  /** The facts of every Consent about any of `clientKeys`, in one consistent BatchGetItem. */
+  readConsents(clientKeys: readonly string[]): Promise<ConsentFacts[]>;
+  /** Stores audit records that are not part of a write (BatchWriteItem). */
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { parseInstantParam } from '../http/instant.js';
 import { CURSOR_PARAM, decodeCursor, encodeCursor } from '../paging/cursor.js';
 import { pageSize } from '../paging/page-size.js';
 import type { FeedPosition } from '../repository/feed-reader.js';
+import { forbiddenScope, scopeAllows } from '../auth/index.js';
 import { assertKnownParams, historyEntry } from './history.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
@@ -36,10 +37,14 @@ async function feed(request: FhirRequest, context: InteractionContext, types: re
   const count = pageSize(query.get('_count'), context.config);
   const sinceRaw = query.get('_since');
   const since = sinceRaw === null ? undefined : parseInstantParam('_since', sinceRaw);
-  const scope = `feed|${path}|${since ?? ''}|${count}`;
+  const scope = `feed|${path}|${types.join(',')}|${since ?? ''}|${count}`;
   const cursor = query.get(CURSOR_PARAM);
   const position = cursor === null ? undefined : toPosition(decodeCursor(context.config.cursorSecret, scope, cursor), types);
   const page = await context.feed.read(types, { count, ...(since ? { since } : {}), ...(position ? { position } : {}) });
+  // Each version is judged on its own custodian and client (a deletion keeps its predecessor's).
+  const readable = await context.caller.access.readable(page.versions);
+  const versions = page.versions.filter((_, n) => readable[n]);
+  context.caller.access.disclosed(versions);
   const link: BundleLink[] = [{ relation: 'self', url: `${baseUrl}${path}?${query.toString()}` }];
   if (page.next && count > 0) {
     const next = new URLSearchParams(query);
@@ -50,7 +55,7 @@ async function feed(request: FhirRequest, context: InteractionContext, types: re
     resourceType: 'Bundle',
     type: 'history',
     link,
-    ...(page.versions.length > 0 ? { entry: page.versions.map((version) => historyEntry(baseUrl, version)) } : {}),
+    ...(versions.length > 0 ? { entry: versions.map((version) => historyEntry(baseUrl, version)) } : {}),
   };
   return { status: 200, body: bundle };
 }
@@ -61,7 +66,9 @@ export async function typeHistory(request: FhirRequest, context: InteractionCont
   return feed(request, context, [type], `/${type}/_history`);
 }
 
-/** `GET [base]/_history`: all four types merged. */
+/** `GET [base]/_history`: the types the caller may read (SMART `r` scope), merged. */
 export async function systemHistory(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
-  return feed(request, context, SUPPORTED_RESOURCE_TYPES, '/_history');
+  const types = SUPPORTED_RESOURCE_TYPES.filter((type) => scopeAllows(context.caller.principal.scopes, type, 'r'));
+  if (types.length === 0) throw forbiddenScope('*', 'r');
+  return feed(request, context, types, '/_history');
 }

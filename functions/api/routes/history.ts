@@ -73,8 +73,8 @@ export async function instanceHistory(request: FhirRequest, context: Interaction
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'history',
-    // Versions are numbered 1..n without gaps, so the current version id is the total.
-    ...(since === undefined ? { total: current.versionId } : {}),
+    // Versions are numbered 1..n without gaps, so the current version id is the total (unless some are hidden from the caller).
+    ...(since === undefined && !('hidden' in page && page.hidden > 0) ? { total: current.versionId } : {}),
     link,
     ...(page.versions.length > 0 ? { entry: page.versions.map((version) => historyEntry(baseUrl, version)) } : {}),
   };

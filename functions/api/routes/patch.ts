@@ -10,7 +10,6 @@ import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, unprocessable } from '../../shared/errors.js';
 import { parseVersionTag } from '../http/preconditions.js';
-import { stripServerManaged, validated } from '../services/validation.js';
 import { writeResponse } from './respond.js';
 import { requireId, requireType } from './params.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
@@ -47,14 +46,14 @@ function applyTo(resource: FhirResource, operations: Operation[]): unknown {
   }
 }
 
-/** The validated result of applying `operations` to `current` (400/422 on failure). */
-export function patchedResource(resourceType: SupportedResourceType, id: string, current: FhirResource, operations: Operation[]): FhirResource {
+/** The result of applying `operations` to `current`, still to be validated (400/422 on failure). */
+export function patchedResource(resourceType: SupportedResourceType, id: string, current: FhirResource, operations: Operation[]): Record<string, unknown> {
   const patched = applyTo(current, operations) as Record<string, unknown> | null;
   if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw unprocessable('The patch must leave a resource object', 'body');
   if (patched.resourceType !== resourceType || patched.id !== id) {
     throw unprocessable('A patch must not change resourceType or id', `${resourceType}.id`);
   }
-  return validated(resourceType, stripServerManaged(patched, false), 422);
+  return patched;
 }
 
 /** `PATCH [base]/[type]/[id]`. */

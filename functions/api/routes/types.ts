@@ -5,6 +5,7 @@
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import type { ApiConfig } from '../../shared/config.js';
 import type { Logger } from '../../shared/logger.js';
+import type { RequestContext } from '../context/request-context.js';
 import type { FeedReader } from '../repository/feed-reader.js';
 import type { ResourceService } from '../services/resource-service.js';
 import type { SearchService } from '../services/search-service.js';
@@ -35,13 +36,15 @@ export interface FhirResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Services and settings available to every interaction. */
+/** Services and settings available to every interaction, bound to the request's caller. */
 export interface InteractionContext {
   readonly resources: ResourceService;
   readonly search: SearchService;
   readonly feed: FeedReader;
   readonly config: ApiConfig;
   readonly log: Logger;
+  /** The caller, the access decision made for them, and the audit trail of the request. */
+  readonly caller: RequestContext;
 }
 
 /** One FHIR interaction. */

@@ -7,8 +7,13 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
-import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
-import type { ResourceRepository, ResourceWrite, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
+import { FhirError, badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import { accessTargetOf, consentFacts } from '../access/consent-facts.js';
+import { withCustodian, withoutCustodian } from '../access/custodian.js';
+import type { AccessBasis, AccessTarget } from '../access/types.js';
+import type { AuditTrail } from '../audit/index.js';
+import type { CommitBatch, ResourceRepository, ResourceWrite, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
+import type { AccessGuard } from './access-guard.js';
 import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
 import { isObject, stripServerManaged, validated } from './validation.js';
@@ -28,18 +33,27 @@ export interface DeleteResult {
   readonly version: StoredVersion;
 }
 
+/** The caller a service acts for: the request's access decision and audit trail. */
+export interface Actor {
+  readonly access: AccessGuard;
+  readonly audit: AuditTrail;
+}
+
 /** Dependencies of {@link ResourceService}. */
 export interface ResourceServiceDeps {
   readonly repository: ResourceRepository;
+  /** The request's caller; every interaction is decided and audited for it. */
+  readonly actor: Actor;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
 
-/** A version about to be written, with what it replaces. */
-interface PlannedWrite {
+/** A version about to be written, with what it replaces and why the caller may write it. */
+export interface PlannedWrite {
   readonly version: StoredVersion;
   readonly previous?: StoredVersion;
   readonly sequence: SequenceState;
+  readonly basis: AccessBasis;
 }
 
 /** The change clocks a new version must come after: the type's sequence and the global clock. */
@@ -50,7 +64,11 @@ export interface Clocks {
 
 /** The repository write that stores planned `version` over `previous` (conditional on its version). */
 export function writeOf(version: StoredVersion, previous: StoredVersion | undefined): ResourceWrite {
+  const access = version.access ?? { resourceType: version.resourceType, clientKeys: [] };
   return {
+    access,
+    ...(previous?.access ? { previousClientKeys: previous.access.clientKeys } : {}),
+    ...(version.resourceType === 'Consent' && version.resource ? { consent: consentFacts(version.resource, access.custodian) } : {}),
     resourceType: version.resourceType,
     id: version.id,
     expectedVersionId: previous?.versionId ?? 0,
@@ -66,13 +84,52 @@ export function writeOf(version: StoredVersion, previous: StoredVersion | undefi
 
 export class ResourceService {
   readonly repository: ResourceRepository;
+  readonly actor: Actor;
   private readonly now: () => Date;
   private readonly newId: () => string;
 
   constructor(deps: ResourceServiceDeps) {
     this.repository = deps.repository;
+    this.actor = deps.actor;
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => crypto.randomUUID());
+  }
+
+  /** The organisation that creates resources through this service: their custodian. */
+  get organization(): string {
+    return this.actor.access.principal.organization;
+  }
+
+  /**
+   * The content a write stores: a client-supplied custodian removed, then validated, then the
+   * server's custodian recorded — the one already on the resource, or the caller's for a new one.
+   */
+  prepare(resourceType: SupportedResourceType, body: unknown, dropId: boolean, custodian: string, forceStatus?: 422): FhirResource {
+    const stripped = stripServerManaged(body, dropId);
+    return withCustodian(validated(resourceType, isObject(stripped) ? withoutCustodian(stripped) : stripped, forceStatus), custodian);
+  }
+
+  /**
+   * Whether the caller may store `resource` over `current`: the custodian may; anyone else needs
+   * the right to update the current version and, if the write moves it to another client, the
+   * new version too (nobody may move a plan into a client they cannot see).
+   */
+  async authorizeWrite(current: StoredVersion | undefined, resource: FhirResource | undefined, method: WriteMethod): Promise<AccessBasis> {
+    const action = method === 'DELETE' ? 'delete' : current ? 'update' : 'create';
+    if (!current) {
+      const decision = await this.actor.access.decide('create', accessTargetOf(resource, this.organization));
+      if (!decision.allowed) throw new FhirError(403, [{ code: 'forbidden', diagnostics: decision.reason }]);
+      return decision.basis;
+    }
+    const basis = await this.actor.access.require(action, current);
+    if (resource && basis.kind !== 'custodian') {
+      const next = accessTargetOf(resource, current.access?.custodian);
+      const moved = next.clientKeys.join('\u0000') !== (current.access?.clientKeys ?? []).join('\u0000');
+      if (moved && !(await this.actor.access.decide('update', next)).allowed) {
+        throw new FhirError(403, [{ code: 'forbidden', diagnostics: `Organisation ${this.organization} may not move ${current.resourceType}/${current.id} to a client it has no consent for`, expression: [`${current.resourceType}.subject`] }]);
+      }
+    }
+    return basis;
   }
 
   /** A new server-assigned id. */
@@ -82,44 +139,50 @@ export class ResourceService {
 
   /** create: server-assigned id (or `id` from a transaction), version 1; client meta.versionId/lastUpdated ignored. */
   async create(resourceType: SupportedResourceType, body: unknown, id: string = this.newId()): Promise<StoredVersion> {
-    const resource = validated(resourceType, stripServerManaged(body, true));
+    const resource = this.prepare(resourceType, body, true, this.organization);
+    const basis = await this.authorizeWrite(undefined, resource, 'POST');
     return retryWrites(async () => {
       const sequences = await this.repository.readSequences([resourceType]);
       const clocks = { sequence: sequences.get(resourceType) ?? { seq: 0 }, clock: sequences.get('*')?.lastUpdated };
-      const planned = this.plan(resourceType, id, resource, undefined, clocks, 'POST');
-      await this.commit(planned);
+      const planned = this.plan(resourceType, id, resource, undefined, clocks, 'POST', basis);
+      await this.commit([planned]);
       return planned.version;
     }, false);
   }
 
-  /** read: the current version; 404 if it never existed, 410 if deleted. */
+  /** read: the current version; 404 if it never existed or the caller may not see it, 410 if deleted. */
   async read(resourceType: SupportedResourceType, id: string): Promise<StoredVersion> {
-    const current = await this.repository.readCurrent(resourceType, id);
-    if (!current) throw notFound(`${resourceType}/${id} is not known`);
+    const current = await this.currentOrNotFound(resourceType, id);
     if (current.deleted) throw gone(`${resourceType}/${id} was deleted (version ${current.versionId})`);
     return current;
   }
 
-  /** The current version even if it is a deletion; 404 only if the resource never existed. */
+  /** The current version even if it is a deletion; 404 if the resource never existed or the caller may not read it. */
   async currentOrNotFound(resourceType: SupportedResourceType, id: string): Promise<StoredVersion> {
     const current = await this.repository.readCurrent(resourceType, id);
     if (!current) throw notFound(`${resourceType}/${id} is not known`);
+    await this.actor.access.require('read', current);
     return current;
   }
 
-  /** A page of the instance history, newest first. */
+  /** A page of the instance history, newest first: only the versions the caller may read. */
   async history(
     resourceType: SupportedResourceType,
     id: string,
     options: { readonly count: number; readonly belowVersionId?: number; readonly since?: string },
-  ): Promise<VersionPage> {
-    return this.repository.listVersions(resourceType, id, options);
+  ): Promise<VersionPage & { readonly hidden: number }> {
+    const page = await this.repository.listVersions(resourceType, id, options);
+    const readable = await this.actor.access.readable(page.versions);
+    const versions = page.versions.filter((_, n) => readable[n]);
+    this.actor.access.disclosed(versions);
+    return { ...page, versions, hidden: page.versions.length - versions.length };
   }
 
-  /** vread: one version; a deletion version answers 410. */
+  /** vread: one version; a deletion version answers 410; 404 when the caller may not read it. */
   async vread(resourceType: SupportedResourceType, id: string, versionId: number): Promise<StoredVersion> {
     const version = await this.repository.readVersion(resourceType, id, versionId);
     if (!version) throw notFound(`${resourceType}/${id} has no version ${versionId}`);
+    await this.actor.access.require('read', version);
     if (version.deleted) throw gone(`Version ${versionId} of ${resourceType}/${id} is a deletion`);
     return version;
   }
@@ -133,16 +196,15 @@ export class ResourceService {
     const bodyId = isObject(body) ? body.id : undefined;
     if (bodyId === undefined) throw badRequest(`The resource must have an id equal to the URL id '${id}'`, `${resourceType}.id`, 'required');
     if (bodyId !== id) throw badRequest(`Resource id '${String(bodyId)}' does not match the URL id '${id}'`, `${resourceType}.id`);
-    const resource = validated(resourceType, stripServerManaged(body, false));
-    return this.writeCurrent(resourceType, id, ifMatch, 'PUT', () => resource);
+    return this.writeCurrent(resourceType, id, ifMatch, 'PUT', (current) => this.prepare(resourceType, body, false, current?.access?.custodian ?? this.organization));
   }
 
   /** Applies `change` to the current content and stores the validated result (PATCH). */
-  async modify(resourceType: SupportedResourceType, id: string, ifMatch: number | undefined, change: (current: FhirResource) => FhirResource): Promise<UpdateResult> {
+  async modify(resourceType: SupportedResourceType, id: string, ifMatch: number | undefined, change: (current: FhirResource) => unknown): Promise<UpdateResult> {
     return this.writeCurrent(resourceType, id, ifMatch, 'PATCH', (current) => {
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       if (current.deleted || !current.resource) throw gone(`${resourceType}/${id} was deleted`);
-      return change(current.resource);
+      return this.prepare(resourceType, change(current.resource), false, current.access?.custodian ?? this.organization, 422);
     });
   }
 
@@ -151,9 +213,10 @@ export class ResourceService {
     return retryWrites(async () => {
       const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
+      const basis = await this.authorizeWrite(current, undefined, 'DELETE');
       if (current.deleted) return { deleted: false, version: current };
-      const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE');
-      await this.commit(planned);
+      const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE', basis);
+      await this.commit([planned]);
       return { deleted: true, version: planned.version };
     }, false);
   }
@@ -167,17 +230,20 @@ export class ResourceService {
   ): Promise<UpdateResult> {
     return retryWrites(async () => {
       const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
+      // Decided before anything else is said about the resource (an If-Match answer would reveal it).
+      if (current) await this.actor.access.require('update', current);
       if (ifMatch !== undefined && current?.versionId !== ifMatch) {
         throw preconditionFailed(
           `If-Match version ${ifMatch} does not match the current version ${current ? current.versionId : '(none)'} of ${resourceType}/${id}`,
         );
       }
       const resource = produce(current);
+      const basis = await this.authorizeWrite(current, resource, method);
       if (current && !current.deleted && current.resource && sameContent(current.resource, resource)) {
         return { version: current, created: false };
       }
-      const planned = this.plan(resourceType, id, resource, current, { sequence, clock }, method);
-      await this.commit(planned);
+      const planned = this.plan(resourceType, id, resource, current, { sequence, clock }, method, basis);
+      await this.commit([planned]);
       return { version: planned.version, created: !current || current.deleted };
     }, ifMatch !== undefined);
   }
@@ -194,6 +260,7 @@ export class ResourceService {
     previous: StoredVersion | undefined,
     clocks: Clocks,
     method: WriteMethod,
+    basis: AccessBasis,
   ): PlannedWrite {
     const { sequence } = clocks;
     let instant = this.now().getTime();
@@ -203,6 +270,9 @@ export class ResourceService {
     const lastUpdated = new Date(instant).toISOString();
     const versionId = (previous?.versionId ?? 0) + 1;
     const stamped = resource ? ({ ...resource, id, meta: { ...resource.meta, versionId: String(versionId), lastUpdated } } as FhirResource) : undefined;
+    const custodian = previous?.access?.custodian ?? this.organization;
+    // A deletion keeps its predecessor's custodian and client, so the tombstone can be judged too.
+    const access: AccessTarget = stamped ? { ...accessTargetOf(stamped, custodian), id } : (previous?.access ?? { resourceType, id, custodian, clientKeys: [] });
     const version: StoredVersion = {
       resourceType,
       id,
@@ -211,16 +281,25 @@ export class ResourceService {
       method,
       deleted: !stamped,
       seq: sequence.seq + 1,
+      access,
       ...(stamped ? { resource: stamped, index: indexEntries(stamped) } : {}),
     };
-    return { version, ...(previous ? { previous } : {}), sequence };
+    return { version, ...(previous ? { previous } : {}), sequence, basis };
   }
 
-  private async commit({ version, previous, sequence }: PlannedWrite): Promise<void> {
-    await this.repository.commit({
-      writes: [writeOf(version, previous)],
-      sequences: [{ resourceType: version.resourceType, expected: sequence.seq, next: sequence.seq + 1, lastUpdated: version.lastUpdated }],
-      clock: version.lastUpdated,
-    });
+  /**
+   * The one commit site of writes: the planned versions, their sequence advances, the global
+   * clock and the request's audit events, in ONE TransactWriteItems.
+   */
+  async commit(planned: readonly PlannedWrite[], batch?: Omit<CommitBatch, 'audit'>): Promise<void> {
+    const audit = this.actor.audit.forCommit(planned.map(({ version, basis }) => ({ version, basis })));
+    const last = planned[planned.length - 1]!;
+    const own: Omit<CommitBatch, 'audit'> = batch ?? {
+      writes: [writeOf(last.version, last.previous)],
+      sequences: [{ resourceType: last.version.resourceType, expected: last.sequence.seq, next: last.sequence.seq + 1, lastUpdated: last.version.lastUpdated }],
+      clock: last.version.lastUpdated,
+    };
+    await this.repository.commit({ ...own, audit });
+    this.actor.audit.committed(audit);
   }
 }

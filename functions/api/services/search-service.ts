@@ -10,7 +10,8 @@ import { badRequest } from '../../shared/errors.js';
 import { decodeCursor, encodeCursor, CURSOR_PARAM } from '../paging/cursor.js';
 import type { StoredVersion } from '../repository/index.js';
 import type { SearchStore } from '../repository/search-store.js';
-import { executeSearch, resolveIncludes, type AccessPredicate, type SearchPosition } from '../search/execute/index.js';
+import { executeSearch, resolveIncludes, type SearchPosition } from '../search/execute/index.js';
+import type { AccessGuard } from './access-guard.js';
 import { parseSearchRequest } from '../search/parse/index.js';
 import type { SearchRequest } from '../search/types.js';
 
@@ -55,13 +56,20 @@ function toPosition(state: unknown): SearchPosition {
   throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
 }
 
+/** What search needs of the request's access decision. */
+export type SearchAccess = Pick<AccessGuard, 'readable' | 'disclosed'>;
+
 export class SearchService {
+  private readonly readable: (versions: readonly StoredVersion[]) => Promise<readonly boolean[]>;
+
   constructor(
     private readonly store: SearchStore,
     private readonly config: ApiConfig,
-    /** The access decision every result passes (consent plugs in here). */
-    readonly access: AccessPredicate,
-  ) {}
+    /** The request's access decision: every candidate passes it before paging and totals. */
+    private readonly access: SearchAccess,
+  ) {
+    this.readable = (versions) => access.readable(versions);
+  }
 
   /** One page of `GET [type]?params`; `baseUrl` is this server's FHIR base as the client sees it. */
   async search(resourceType: SupportedResourceType, params: URLSearchParams, lenient: boolean, baseUrl?: string): Promise<SearchResult> {
@@ -73,8 +81,9 @@ export class SearchService {
     const request = localized(parsed, baseUrl);
     const scope = scopeOf(resourceType, params);
     const position = request.cursor === undefined ? undefined : toPosition(decodeCursor(this.config.cursorSecret, scope, request.cursor));
-    const page = await executeSearch(this.store, request, { access: this.access, ...(position ? { position } : {}) });
-    const includes = request.summary === 'count' ? [] : await resolveIncludes(this.store, page.matches, request.include, request.revinclude, this.access);
+    const page = await executeSearch(this.store, request, { access: this.readable, ...(position ? { position } : {}) });
+    const includes = request.summary === 'count' ? [] : await resolveIncludes(this.store, page.matches, request.include, request.revinclude, this.readable);
+    if (request.summary !== 'count') this.access.disclosed([...page.matches, ...includes]);
     return {
       request,
       matches: request.summary === 'count' ? [] : page.matches,
@@ -98,7 +107,8 @@ export class SearchService {
     if ([...params.keys()].length === 0) throw badRequest('Conditional criteria must contain at least one search parameter', 'If-None-Exist');
     params.set('_count', String(limit));
     const request = localized(parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit }), baseUrl);
-    const page = await executeSearch(this.store, request, { access: this.access });
+    const page = await executeSearch(this.store, request, { access: this.readable });
+    this.access.disclosed(page.matches);
     return page.matches;
   }
 }

@@ -31,7 +31,8 @@ export function raceOutcome(error: unknown, versionPinned: boolean): unknown {
     return new FhirError(409, [
       {
         code: 'duplicate',
-        diagnostics: `Identifier ${error.identifier} is already used by ${error.resourceType}/${error.existingId ?? '?'}; identifiers are unique per resource type`,
+        // Never names the holder: it may be a resource the caller is not allowed to see.
+        diagnostics: `Identifier ${error.identifier} is already used by another ${error.resourceType}; identifiers are unique per resource type`,
         expression: [`${error.resourceType}.identifier`],
       },
     ]);

@@ -89,7 +89,8 @@ describe('batch: independent entries', () => {
     const res = await postBundle(api, bundle('batch', [postEntry(newUrn(), goalWith(free, taken)), postEntry(newUrn(), goalWith(other))]));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const outcome = failed(res.body.entry[0], [409]);
-    expect(JSON.stringify(outcome)).toContain(`Goal/${holder.id}`);
+    expect(JSON.stringify(outcome)).toContain('already used by another Goal');
+    expect(JSON.stringify(outcome)).not.toContain(holder.id);
     expectWritten(api, res.body.entry[1], '201 Created', 'Goal');
     expect(await goalsWithIdentifier(api, free)).toBe(0);
     expect(await goalsWithIdentifier(api, other)).toBe(1);

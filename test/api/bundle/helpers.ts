@@ -138,15 +138,26 @@ const canonical = (value: unknown): unknown => {
 
 /**
  * Every item of the test table, each as canonical JSON, sorted: equal snapshots mean no current
- * item, version, anchor, uniqueness item, sequence or clock was added, removed or changed.
+ * item, version, anchor, uniqueness item, consent summary, sequence or clock was added, removed
+ * or changed. Audit records are left out (a refused request is itself logged): see {@link auditRecords}.
  */
 export async function tableSnapshot(api: TestApi): Promise<string[]> {
-  const items: string[] = [];
+  return (await allItems(api)).filter((item) => !item.PK?.S?.startsWith('AU#')).map((item) => JSON.stringify(canonical(item))).sort();
+}
+
+/** The AuditEvents stored so far, oldest first. */
+export async function auditRecords(api: TestApi): Promise<any[]> {
+  const records = (await allItems(api)).filter((item) => item.PK?.S?.startsWith('AU#'));
+  return records.sort((a, b) => (a.SK!.S! < b.SK!.S! ? -1 : 1)).map((item) => JSON.parse(item.body!.S!));
+}
+
+async function allItems(api: TestApi): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await api.client.send(new ScanCommand({ TableName: api.config.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) items.push(JSON.stringify(canonical(item)));
+    items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return items.sort();
+  return items;
 }

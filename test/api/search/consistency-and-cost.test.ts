@@ -1,7 +1,8 @@
-import type { CarePlan, Coding } from 'fhir/r4.js';
+import type { CarePlan } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careTeamFixture } from '../../fixtures/shared-plan.js';
 import { call, startTestApi, type TestApi } from '../../support/api.js';
+import { mintToken, OTHER_ORG } from '../../support/tokens.js';
 import { allPages, create, idsOf, matchIds, nextLink, planFor, search, searchUrl, sorted, unique } from './helpers.js';
 
 const PLAN_ID = 'https://example.fi/fhir/NamingSystem/plan-id';
@@ -62,41 +63,41 @@ describe('read-your-writes', () => {
 });
 
 describe('DynamoDB commands per search', () => {
-  it('search by patient is one Query per page', async () => {
+  it('search by patient is one Query per page and the audit PutItem', async () => {
     const { patient } = await createTracedPlan();
     await create(api, planFor(patient, { status: 'draft' }));
     api.resetCommands();
     expect(await matchIds(api, `CarePlan?patient=${patient}&status=active`)).toHaveLength(1);
-    expect(api.commands()).toEqual(['QueryCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
     for (let i = 0; i < 24; i++) await create(api, planFor(patient));
     api.resetCommands();
     const first = await search(api, `CarePlan?patient=${patient}&_count=20`);
     expect(idsOf(first)).toHaveLength(20);
-    expect(api.commands()).toEqual(['QueryCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
     api.resetCommands();
     expect(idsOf(await searchUrl(nextLink(first)!))).toHaveLength(6);
-    expect(api.commands()).toEqual(['QueryCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
   });
 
-  it('search by identifier is one GetItem and one BatchGetItem', async () => {
+  it('search by identifier is one GetItem, one BatchGetItem and the audit PutItem', async () => {
     const { identifier } = await createTracedPlan();
     api.resetCommands();
     expect(await matchIds(api, `CarePlan?identifier=${PLAN_ID}|${identifier}`)).toHaveLength(1);
-    expect(api.commands()).toEqual(['GetItemCommand', 'BatchGetItemCommand']);
+    expect(api.commands()).toEqual(['GetItemCommand', 'BatchGetItemCommand', 'PutItemCommand']);
   });
 
-  it('search by _id is one BatchGetItem', async () => {
+  it('search by _id is one BatchGetItem and the audit PutItem', async () => {
     const { plan } = await createTracedPlan();
     api.resetCommands();
     expect(await matchIds(api, `CarePlan?_id=${plan.id}`)).toEqual([plan.id]);
-    expect(api.commands()).toEqual(['BatchGetItemCommand']);
+    expect(api.commands()).toEqual(['BatchGetItemCommand', 'PutItemCommand']);
   });
 
-  it('search by care team is one Query and one BatchGetItem', async () => {
+  it('search by care team is one Query, one BatchGetItem and the audit PutItem', async () => {
     const { team } = await createTracedPlan();
     api.resetCommands();
     expect(await matchIds(api, `CarePlan?care-team=CareTeam/${team}`)).toHaveLength(1);
-    expect(api.commands()).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'BatchGetItemCommand', 'PutItemCommand']);
   });
 
   it('never scans, whatever the search', async () => {
@@ -120,9 +121,9 @@ describe('DynamoDB commands per search', () => {
   });
 });
 
-describe('access decision (a second API hiding resources tagged "hidden")', () => {
-  const HIDDEN: Coding = { system: 'https://example.fi/fhir/CodeSystem/search-test', code: 'hidden' };
+describe('access decision (resources of another organisation, without consent, are hidden)', () => {
   let guarded: TestApi;
+  let other: string;
   const patient = unique('pat');
   const visible: string[] = [];
   const hidden: string[] = [];
@@ -130,14 +131,15 @@ describe('access decision (a second API hiding resources tagged "hidden")', () =
   let hiddenTeam: string;
 
   beforeAll(async () => {
-    guarded = await startTestApi({}, { access: (v) => !(v.resource as any)?.meta?.tag?.some((t: any) => t.code === 'hidden') });
-    hiddenTeam = (await create(guarded, { ...careTeamFixture(), meta: { tag: [HIDDEN] } })).id;
+    guarded = await startTestApi();
+    other = await mintToken({ org: OTHER_ORG });
+    hiddenTeam = (await create(guarded, careTeamFixture(), other)).id;
     expect((await call(`${guarded.base}/CareTeam/${visibleTeam}`, { method: 'PUT', body: { ...careTeamFixture(), id: visibleTeam } })).status).toBe(201);
     for (let i = 0; i < 30; i++) {
       const isHidden = i % 2 === 1;
       const careTeam = [{ reference: `CareTeam/${isHidden ? visibleTeam : hiddenTeam}` }];
       const identifier = [{ system: PLAN_ID, value: `${patient}-${i}` }];
-      const plan = await create(guarded, planFor(patient, { careTeam, identifier, ...(isHidden ? { meta: { tag: [HIDDEN] } } : {}) }));
+      const plan = await create(guarded, planFor(patient, { careTeam, identifier }), isHidden ? other : undefined);
       (isHidden ? hidden : visible).push(plan.id);
     }
   }, 60_000);

@@ -40,8 +40,8 @@ export function planFor(patientId: string, overrides: Partial<CarePlan> = {}): C
 }
 
 /** POSTs a resource and returns the created one (fails the test unless 201). */
-export async function create<T extends FhirResource>(api: TestApi, resource: T): Promise<T & { id: string }> {
-  const res = await call(`${api.base}/${resource.resourceType}`, { method: 'POST', body: resource });
+export async function create<T extends FhirResource>(api: TestApi, resource: T, token?: string): Promise<T & { id: string }> {
+  const res = await call(`${api.base}/${resource.resourceType}`, { method: 'POST', body: resource, ...(token ? { token } : {}) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as T & { id: string };
 }

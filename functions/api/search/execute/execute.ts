@@ -12,11 +12,12 @@ import { compareForSort, matchesCriterion } from '../index-values/index.js';
 import type { SearchRequest } from '../types.js';
 import { planSearch, type SourcePlan } from './plan.js';
 
-/** The per-result access decision (consent plugs in here); called before paging and totals. */
-export type AccessPredicate = (version: StoredVersion) => boolean;
-
-/** Allows everything (until authorisation and consent exist). */
-export const allowAll: AccessPredicate = () => true;
+/**
+ * The per-request access decision: which of the given candidates the caller may read, in
+ * order. Called on every batch of criteria matches before paging and totals, so it can load
+ * the consents of a whole page in one read.
+ */
+export type AccessPredicate = (versions: readonly StoredVersion[]) => Promise<readonly boolean[]>;
 
 /** Where the next page starts. */
 export type SearchPosition = { readonly offset: number } | { readonly key: StartKey };
@@ -34,12 +35,17 @@ export const MAX_CANDIDATES = 10_000;
 /** DynamoDB page size while walking. */
 const WALK_PAGE = 200;
 
-function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date): (version: StoredVersion) => boolean {
-  return (version) =>
-    !version.deleted &&
-    version.index !== undefined &&
-    request.criteria.every((criterion) => matchesCriterion(criterion, version.index!.values, { now })) &&
-    access(version);
+/** Keeps the live candidates that match every criterion and that the caller may read, in order. */
+type Keep = <T extends StoredVersion>(versions: readonly T[]) => Promise<T[]>;
+
+function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date): Keep {
+  return async (versions) => {
+    const matching = versions.filter(
+      (version) => !version.deleted && version.index !== undefined && request.criteria.every((criterion) => matchesCriterion(criterion, version.index!.values, { now })),
+    );
+    const allowed = await access(matching);
+    return matching.filter((_, n) => allowed[n]);
+  };
 }
 
 function tooCostly(): Error {
@@ -104,7 +110,7 @@ export async function executeSearch(
   if (single && walkOrdersResults && !(single.kind === 'all' && request.sort.length > 0)) {
     return streamWalk(store, request, single, keep, countAll, options.position);
   }
-  const matches = (await boundedCandidates(store, request.resourceType, plan)).filter(keep);
+  const matches = await keep(await boundedCandidates(store, request.resourceType, plan));
   matches.sort((a, b) => (request.sort.length > 0 ? compareForSort(a.index!.values, b.index!.values, request.sort) || byId(a, b) : byId(a, b)));
   const offset = options.position && 'offset' in options.position ? options.position.offset : 0;
   const page = matches.slice(offset, offset + request.count);
@@ -117,7 +123,7 @@ async function streamWalk(
   store: SearchStore,
   request: SearchRequest,
   walk: TypeWalk,
-  keep: (version: StoredVersion) => boolean,
+  keep: Keep,
   countAll: boolean,
   position: SearchPosition | undefined,
 ): Promise<SearchPage> {
@@ -129,8 +135,9 @@ async function streamWalk(
   const startedFromTop = key === undefined;
   do {
     const page = await store.walkType(request.resourceType, walk, WALK_PAGE, key);
+    const kept = new Set(await keep(page.items.map((item) => item.version)));
     for (const item of page.items) {
-      if (!keep(item.version)) continue;
+      if (!kept.has(item.version)) continue;
       counted++;
       if (matches.length < request.count) {
         matches.push(item.version);
@@ -150,6 +157,6 @@ async function streamWalk(
   return { matches, ...(total !== undefined ? { total } : {}), ...(hasMore && next ? { next } : {}) };
 }
 
-async function countWalk(store: SearchStore, resourceType: string, walk: TypeWalk, keep: (version: StoredVersion) => boolean): Promise<number> {
-  return (await walkAll(store, resourceType, walk)).filter(keep).length;
+async function countWalk(store: SearchStore, resourceType: string, walk: TypeWalk, keep: Keep): Promise<number> {
+  return (await keep(await walkAll(store, resourceType, walk))).length;
 }

@@ -86,7 +86,9 @@ export async function resolveIncludes(
     const revSpecs = round === 0 ? revinclude : revinclude.filter((spec) => spec.iterate);
     if (includeSpecs.length === 0 && revSpecs.length === 0) break;
     const found = [...(await forward(store, frontier, includeSpecs)), ...(await reverse(store, frontier, revSpecs))];
-    const fresh = found.filter((version) => !version.deleted && access(version) && !seen.has(keyOf(version)));
+    const live = found.filter((version) => !version.deleted && !seen.has(keyOf(version)));
+    const allowed = await access(live);
+    const fresh = live.filter((_, n) => allowed[n]);
     for (const version of fresh) seen.add(keyOf(version));
     included.push(...fresh);
     frontier = fresh;
