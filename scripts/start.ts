@@ -11,6 +11,7 @@ import { serve } from '@hono/node-server';
 import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
 import { ConfigError, loadConfig } from '../functions/shared/config.js';
 import { createTable } from './local/create-table.js';
+import { loadOrCreateDevKeys } from './local/dev-keys.js';
 import { assertPortFree, LocalEnvironmentError, startDynamoDbLocal } from './local/dynamodb-local.js';
 
 // Local runs use the machine's Node; Lambda runs a current runtime (see lib/constructs/api-function.ts).
@@ -35,11 +36,15 @@ async function main(): Promise<void> {
   });
   const client = createDynamoClient(config);
   await createTable(client, config.tableName);
-  const { app, log } = buildApp(config, { client });
+  // The development issuer: keys generated on first start into .dev-keys/ (git-ignored), served
+  // at /.well-known/jwks.json; `npm run token` signs with the same key, whatever PORT/HOST.
+  const devKeys = config.auth.development ? await loadOrCreateDevKeys() : undefined;
+  const { app, log } = buildApp(config, { client, ...(devKeys ? { jwks: devKeys.publicJwks, serveJwks: true } : {}) });
 
   const server = serve({ fetch: app.fetch, port, hostname: host }, () => {
     const where = dataDir ? `data in ${dataDir}` : 'in-memory data (set DATA_DIR to keep it)';
     process.stdout.write(`Shared Care Plan API ready at http://${host}:${port}${config.basePath} (DynamoDB Local ${dynamo.endpoint}, ${where})\n`);
+    if (devKeys) process.stdout.write(`Development issuer: get a token with  npm run token -- --org 1.2.246.10.1234567.10.1 --scope "system/*.cruds"\n`);
   });
 
   let stopping = false;

@@ -154,8 +154,10 @@ function secure(deps: AppDeps): (c: Context<Env>, next: () => Promise<void>) => 
     try {
       principal = await authenticate(c.req.header('authorization'), deps.verify, deps.claimNames);
     } catch (error) {
+      // 401, or 503 when the issuer's keys could not be fetched: logged either way, about no client.
+      const status = error instanceof FhirError ? error.status : 500;
       const refused = new AuditTrail({ requestId, retentionDays: deps.config.auditRetentionDays });
-      await deps.repository.appendAudit(refused.remaining(401, 'authentication failed'));
+      await deps.repository.appendAudit(refused.remaining(status, status === 401 ? 'authentication failed' : 'token could not be verified'));
       throw error;
     }
     const audit = new AuditTrail({ requestId, principal, retentionDays: deps.config.auditRetentionDays });
