@@ -4,6 +4,7 @@
  */
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
 import { ms, quantile, timeMany } from './stats.js';
+import { apiFetch } from './http.js';
 
 /** A typical shared plan as one transaction: 1 CarePlan, 1 CareTeam, 1 Consent and `goals` Goals, linked by urn:uuid. */
 export function sharedPlanTransaction(goals: number, run: number): unknown {
@@ -28,7 +29,7 @@ export function sharedPlanTransaction(goals: number, run: number): unknown {
 }
 
 async function post(base: string, body: unknown): Promise<number> {
-  const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
+  const res = await apiFetch(base, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
   await res.arrayBuffer();
   return res.status;
 }

@@ -5,6 +5,7 @@
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { goalFixture } from '../test/fixtures/shared-plan.js';
 import { ms, quantile, timeMany } from './stats.js';
+import { apiFetch } from './http.js';
 
 export interface CrudResult {
   readonly rows: readonly { name: string; p50: number; p95: number }[];
@@ -12,7 +13,7 @@ export interface CrudResult {
 }
 
 async function post(base: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
+  const res = await apiFetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(body) });
   if (res.status !== 201) throw new Error(`create failed: ${res.status}`);
   return res.json();
 }
@@ -23,7 +24,7 @@ export async function benchCrud(base: string, client: DynamoDBClient, tableName:
   const rawItem = (i: number) => ({ PK: { S: `bench/raw-${i}` }, SK: { S: 'CURRENT' }, body: { S: JSON.stringify({ ...body, id: `raw-${i}` }) } });
   for (let i = 0; i < warmup; i++) {
     const created = await post(base, body);
-    await fetch(`${base}/Goal/${created.id}`).then((r) => r.arrayBuffer());
+    await apiFetch(`${base}/Goal/${created.id}`).then((r) => r.arrayBuffer());
     await client.send(new PutItemCommand({ TableName: tableName, Item: rawItem(i) }));
     await client.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: `bench/raw-${i}` }, SK: { S: 'CURRENT' } }, ConsistentRead: true }));
   }
@@ -48,12 +49,12 @@ export async function benchCrud(base: string, client: DynamoDBClient, tableName:
       }),
     ),
   );
-  const read = await timeMany(n, (i) => fetch(`${base}/Goal/${ids[i]}`).then((r) => r.arrayBuffer()));
+  const read = await timeMany(n, (i) => apiFetch(`${base}/Goal/${ids[i]}`).then((r) => r.arrayBuffer()));
   const get = await timeMany(n, (i) =>
     client.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: `bench/raw-${100_000 + i}` }, SK: { S: 'CURRENT' } }, ConsistentRead: true })),
   );
   const update = await timeMany(n, async (i) => {
-    const res = await fetch(`${base}/Goal/${ids[i]}`, {
+    const res = await apiFetch(`${base}/Goal/${ids[i]}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/fhir+json', 'if-match': 'W/"1"' },
       body: JSON.stringify({ ...bodies[i], lifecycleStatus: 'accepted' }),

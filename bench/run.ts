@@ -3,6 +3,7 @@
  * run, and prints Markdown for docs/benchmarks.md. Not part of `npm test`.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -15,6 +16,9 @@ import { benchCrud } from './crud.js';
 import { benchBundle } from './bundle.js';
 import { benchLambda } from './lambda.js';
 import { benchSearch } from './search.js';
+import { benchSecurity } from './security.js';
+import { apiFetch, useToken } from './http.js';
+import { mintToken, testKeys } from '../test/support/tokens.js';
 
 const WARMUP = Number(process.env.BENCH_WARMUP ?? '1500');
 const N = Number(process.env.BENCH_N ?? '500');
@@ -29,15 +33,24 @@ try {
   const config = await loadConfig(env);
   const client = createDynamoClient(config);
   await createTable(client, config.tableName);
-  const { app } = buildApp(config, { client });
+  const { app } = buildApp(config, { client, jwks: (await testKeys()).jwks });
+  useToken(await mintToken({ expiresIn: 7200 }));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
 
   const crud = await benchCrud(base, client, config.tableName, WARMUP, N);
-  const seeded = await fetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(goalFixture()) });
+  const security = await benchSecurity(base, client, config, Math.min(WARMUP, 500), N);
+  const seeded = await apiFetch(`${base}/Goal`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(goalFixture()) });
   const { id } = (await seeded.json()) as { id: string };
-  const lambda = await benchLambda(env, `/fhir/Goal/${id}`, COLD_RUNS);
+  // The cold-start probe fetches its issuer's JWKS like a deployed function: served here on loopback.
+  const { jwks } = await testKeys();
+  const jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks)));
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  const issuer = 'https://bench-issuer.example';
+  const lambdaEnv = { ...env, AUTH_ISSUER: issuer, AUTH_AUDIENCE: 'bench-api', AUTH_JWKS_URL: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json` };
+  const lambda = await benchLambda(lambdaEnv, `/fhir/Goal/${id}`, COLD_RUNS, await mintToken({ issuer, audience: 'bench-api', expiresIn: 7200 }));
+  jwksServer.close();
   const bundle = await benchBundle(base, Number(process.env.BENCH_BUNDLE_N ?? '50'));
   server.close();
   client.destroy();
@@ -55,7 +68,7 @@ try {
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
   process.stdout.write(
-    [`## Run of ${new Date().toISOString()}`, '', `Machine: ${machine}; DynamoDB Local (in memory) on the same machine.`, '', crud.markdown, '', lambda.markdown, '', bundle, '', ...(search ? [search.markdown, ''] : [])].join('\n'),
+    [`## Run of ${new Date().toISOString()}`, '', `Machine: ${machine}; DynamoDB Local (in memory) on the same machine.`, '', crud.markdown, '', security, '', lambda.markdown, '', bundle, '', ...(search ? [search.markdown, ''] : [])].join('\n'),
   );
 } finally {
   await dynamo.stop();

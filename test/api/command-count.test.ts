@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startTestApi, type TestApi } from '../support/api.js';
-import { goalFixture } from '../fixtures/shared-plan.js';
+import { SOTE_ORGANIZATION_SYSTEM } from '../../functions/api/access/index.js';
+import { consentFixture, goalFixture } from '../fixtures/shared-plan.js';
+import { mintToken, OTHER_ORG } from '../support/tokens.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -14,6 +16,18 @@ describe('DynamoDB calls per interaction', () => {
     api.resetCommands();
     await call(`${api.base}/Goal/${created.body.id}`);
     expect(api.commands()).toEqual(['GetItemCommand', 'PutItemCommand']);
+  });
+
+  it('read by another organisation under consent is one GetItem, one BatchGetItem of the client\'s consents and the audit PutItem', async () => {
+    const created = await call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
+    const consent = consentFixture();
+    consent.provision!.actor = [{ ...consent.provision!.actor![0]!, reference: { identifier: { system: SOTE_ORGANIZATION_SYSTEM, value: OTHER_ORG } } }];
+    expect((await call(`${api.base}/Consent`, { method: 'POST', body: consent })).status).toBe(201);
+    const other = await mintToken({ org: OTHER_ORG });
+    api.resetCommands();
+    const read = await call(`${api.base}/Goal/${created.body.id}`, { token: other });
+    expect(read.status).toBe(200);
+    expect(api.commands()).toEqual(['GetItemCommand', 'BatchGetItemCommand', 'PutItemCommand']);
   });
 
   it('create is one read of the change-feed sequence and one TransactWriteItems (which carries the audit record)', async () => {
