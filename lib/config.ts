@@ -5,6 +5,7 @@
  */
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../functions/shared/config.js';
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS = [
@@ -18,6 +19,46 @@ export type RemovalPolicyName = 'retain' | 'destroy';
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Audit records are kept 12 years (4383 days) unless the county decides otherwise: the log data
+ * retention of the Client Data Act 703/2023 as the project reads it (docs/deployment.md#audit-retention).
+ */
+const DEFAULT_AUDIT_RETENTION_DAYS = 4383;
+
+const httpsUrl = (what: string): z.ZodURL => z.url({ protocol: /^https$/, error: `must be the https URL of ${what}` });
+
+const claimName = z.string().regex(/^\S+$/, 'must be a claim name without spaces');
+
+const DEV_ISSUER_HOST = new URL(DEV_ISSUER).hostname;
+
+const authSettingsSchema = z.strictObject(
+  {
+    issuer: httpsUrl("the county's authorization server (the tokens' iss)").refine(
+      (url) => !URL.canParse(url) || new URL(url).hostname !== DEV_ISSUER_HOST,
+      `is the local development issuer (${DEV_ISSUER}); set the county's authorization server`,
+    ),
+    audience: z
+      .string()
+      .trim()
+      .min(1, "must name the API's audience (the tokens' aud)")
+      .refine((audience) => audience !== DEV_AUDIENCE, `is the local development audience (${DEV_AUDIENCE})`),
+    jwksUrl: httpsUrl("the issuer's JSON Web Key Set").optional(),
+    tokenEndpoint: httpsUrl('the OAuth 2.0 token endpoint').optional(),
+    clientClaim: claimName.optional(),
+    organizationClaim: claimName.optional(),
+    practitionerClaim: claimName.optional(),
+    purposeClaim: claimName.optional(),
+    auditRetentionDays: z.int().min(1).max(36500).default(DEFAULT_AUDIT_RETENTION_DAYS),
+    gatewayJwtAuthorizer: z.boolean().default(false),
+  },
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required: the county's access-token issuer and audience (see docs/deployment.md#security-configuration)"
+        : undefined,
+  },
+);
 
 const countySettingsSchema = z.strictObject({
   displayName: z.string().trim().min(1, 'must name the wellbeing services county'),
@@ -37,11 +78,69 @@ const countySettingsSchema = z.strictObject({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   alarmEmail: z.email().optional(),
   backupRetentionDays: z.int().min(1).max(36500).default(35),
+  auth: authSettingsSchema,
 });
 
 const countiesSchema = z
   .record(z.string().regex(KEBAB_CASE, 'county id must be kebab-case, e.g. kanta-hame'), countySettingsSchema)
   .refine((counties) => Object.keys(counties).length > 0, 'must define at least one county');
+
+/**
+ * How the county's access tokens are verified (SMART Backend Services), and how long the
+ * access log is kept. The API function always verifies every token itself.
+ */
+export interface CountyAuthConfig {
+  /**
+   * Issuer of the county's access tokens, exactly as in their `iss` claim (`AUTH_ISSUER`).
+   * Must be https; the local development issuer is refused.
+   */
+  readonly issuer: string;
+  /** Audience the tokens are issued for, exactly as in their `aud` claim (`AUTH_AUDIENCE`). */
+  readonly audience: string;
+  /**
+   * The issuer's JSON Web Key Set, https (`AUTH_JWKS_URL`).
+   * @default - `<issuer>/.well-known/jwks.json` (derived by the function)
+   */
+  readonly jwksUrl?: string;
+  /**
+   * OAuth 2.0 token endpoint advertised in `.well-known/smart-configuration`, https
+   * (`AUTH_TOKEN_ENDPOINT`).
+   * @default - `<issuer>/token` (derived by the function)
+   */
+  readonly tokenEndpoint?: string;
+  /**
+   * Claim naming the client system (`AUTH_CLIENT_CLAIM`).
+   * @default - 'client_id' (the function's default)
+   */
+  readonly clientClaim?: string;
+  /**
+   * Claim carrying the caller's SOTE organisation OID (`AUTH_ORGANIZATION_CLAIM`).
+   * @default - 'organization' (the function's default)
+   */
+  readonly organizationClaim?: string;
+  /**
+   * Claim naming the practitioner acting through the system (`AUTH_PRACTITIONER_CLAIM`).
+   * @default - 'practitioner' (the function's default)
+   */
+  readonly practitionerClaim?: string;
+  /**
+   * Claim carrying the purpose of use (`AUTH_PURPOSE_CLAIM`).
+   * @default - 'purpose_of_use' (the function's default)
+   */
+  readonly purposeClaim?: string;
+  /**
+   * Days an audit record is kept before DynamoDB TTL removes it (`AUDIT_RETENTION_DAYS`).
+   * @default 4383 (12 years)
+   */
+  readonly auditRetentionDays: number;
+  /**
+   * Also verify tokens at API Gateway with an HTTP API JWT authorizer (same issuer and
+   * audience) on every route except the public discovery routes. Defence in depth only:
+   * it accepts RSA-signed tokens only, while the function also accepts ES256/ES384.
+   * @default false
+   */
+  readonly gatewayJwtAuthorizer: boolean;
+}
 
 /**
  * One county's deployment settings, defaults applied.
@@ -107,6 +206,8 @@ export interface CountyConfig {
    * @default 35
    */
   readonly backupRetentionDays: number;
+  /** Access-token verification and audit retention; required. */
+  readonly auth: CountyAuthConfig;
 }
 
 /** The configuration in the CDK context is invalid; the message names each bad key. */

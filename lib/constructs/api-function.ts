@@ -17,6 +17,66 @@ const ENTRY = fileURLToPath(new URL('../../functions/api/handler.ts', import.met
  */
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
+/**
+ * How the function verifies access tokens; it refuses to start without an issuer and audience.
+ * Unset optional values fall back to the function's own defaults (functions/shared/config.ts).
+ */
+export interface ApiFunctionAuth {
+  /** Expected `iss` of access tokens (`AUTH_ISSUER`), https. */
+  readonly issuer: string;
+  /** Expected `aud` of access tokens (`AUTH_AUDIENCE`). */
+  readonly audience: string;
+  /**
+   * The issuer's JSON Web Key Set (`AUTH_JWKS_URL`).
+   * @default - `<issuer>/.well-known/jwks.json`
+   */
+  readonly jwksUrl?: string;
+  /**
+   * Token endpoint advertised in `.well-known/smart-configuration` (`AUTH_TOKEN_ENDPOINT`).
+   * @default - `<issuer>/token`
+   */
+  readonly tokenEndpoint?: string;
+  /**
+   * Claim naming the client system (`AUTH_CLIENT_CLAIM`).
+   * @default - 'client_id'
+   */
+  readonly clientClaim?: string;
+  /**
+   * Claim carrying the caller's SOTE organisation OID (`AUTH_ORGANIZATION_CLAIM`).
+   * @default - 'organization'
+   */
+  readonly organizationClaim?: string;
+  /**
+   * Claim naming the practitioner acting through the system (`AUTH_PRACTITIONER_CLAIM`).
+   * @default - 'practitioner'
+   */
+  readonly practitionerClaim?: string;
+  /**
+   * Claim carrying the purpose of use (`AUTH_PURPOSE_CLAIM`).
+   * @default - 'purpose_of_use'
+   */
+  readonly purposeClaim?: string;
+}
+
+/** Environment variable of each optional {@link ApiFunctionAuth} setting. */
+const OPTIONAL_AUTH_VARIABLES = {
+  jwksUrl: 'AUTH_JWKS_URL',
+  tokenEndpoint: 'AUTH_TOKEN_ENDPOINT',
+  clientClaim: 'AUTH_CLIENT_CLAIM',
+  organizationClaim: 'AUTH_ORGANIZATION_CLAIM',
+  practitionerClaim: 'AUTH_PRACTITIONER_CLAIM',
+  purposeClaim: 'AUTH_PURPOSE_CLAIM',
+} as const satisfies Record<Exclude<keyof ApiFunctionAuth, 'issuer' | 'audience'>, string>;
+
+function authEnvironment(auth: ApiFunctionAuth): Record<string, string> {
+  const environment: Record<string, string> = { AUTH_ISSUER: auth.issuer, AUTH_AUDIENCE: auth.audience };
+  for (const [setting, variable] of Object.entries(OPTIONAL_AUTH_VARIABLES)) {
+    const value = auth[setting as keyof typeof OPTIONAL_AUTH_VARIABLES];
+    if (value !== undefined) environment[variable] = value;
+  }
+  return environment;
+}
+
 /** Properties of {@link ApiFunction}. */
 export interface ApiFunctionProps {
   /** County code, passed to the function as `COUNTY`. */
@@ -25,6 +85,10 @@ export interface ApiFunctionProps {
   readonly basePath: string;
   /** Customer-managed key for the cursor secret and the log group. */
   readonly encryptionKey: kms.IKey;
+  /** Access-token verification, passed as the `AUTH_*` variables. */
+  readonly auth: ApiFunctionAuth;
+  /** Days an audit record is kept before DynamoDB TTL removes it (`AUDIT_RETENTION_DAYS`). */
+  readonly auditRetentionDays: number;
   /**
    * Memory in MB; CPU scales with it.
    * @default 1024
@@ -61,6 +125,8 @@ export class ApiFunction extends Construct {
   readonly function: NodejsFunction;
   /** Secret holding the HMAC key that signs paging cursors (`CURSOR_SECRET_ARN`). */
   readonly cursorSecret: secretsmanager.Secret;
+  /** The function's JSON log group (one line per event, see functions/shared/logger.ts). */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiFunctionProps) {
     super(scope, id);
@@ -71,6 +137,7 @@ export class ApiFunction extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy,
     });
+    this.logGroup = logGroup;
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -104,6 +171,8 @@ export class ApiFunction extends Construct {
         BASE_PATH: props.basePath,
         LOG_LEVEL: props.logLevel ?? 'info',
         CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
+        ...authEnvironment(props.auth),
+        AUDIT_RETENTION_DAYS: String(props.auditRetentionDays),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

@@ -6,6 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -25,12 +26,23 @@ const TABLE_OPERATIONS = [
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+/**
+ * The API's JSON log line when the audit record of a request could not be stored
+ * (functions/api/app.ts): the request was answered 503 and nothing was disclosed.
+ */
+const AUDIT_WRITE_FAILED = logs.FilterPattern.all(
+  logs.FilterPattern.stringValue('$.level', '=', 'error'),
+  logs.FilterPattern.stringValue('$.message', '=', 'audit write failed'),
+);
+
 /** Properties of {@link Monitoring}. */
 export interface MonitoringProps {
   /** County id, used in alarm and topic names. */
   readonly county: string;
   /** The API function. */
   readonly apiFunction: lambda.IFunction;
+  /** The API function's JSON log group, searched for `audit write failed` lines. */
+  readonly apiLogGroup: logs.ILogGroup;
   /** The HTTP API. */
   readonly httpApi: apigwv2.IHttpApi;
   /** The data table. */
@@ -58,8 +70,9 @@ export interface MonitoringProps {
 }
 
 /**
- * CloudWatch alarms for the API (function errors and throttles, API 5xx and p99 latency, table
- * system errors and throttled requests), all notifying one KMS-encrypted, TLS-only SNS topic.
+ * CloudWatch alarms for the API (function errors and throttles, API 5xx and p99 latency, failed
+ * audit writes, table system errors and throttled requests), all notifying one KMS-encrypted,
+ * TLS-only SNS topic.
  */
 export class Monitoring extends Construct {
   /** Topic every alarm (and its recovery) is sent to. */
@@ -99,6 +112,13 @@ export class Monitoring extends Construct {
 
     const fn = props.apiFunction;
     const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+    const auditWriteFailures = new logs.MetricFilter(this, 'AuditWriteFailedFilter', {
+      logGroup: props.apiLogGroup,
+      filterPattern: AUDIT_WRITE_FAILED,
+      metricNamespace: `SharedCarePlan/${props.county}`,
+      metricName: 'AuditWriteFailures',
+      metricValue: '1',
+    });
     const definitions: readonly AlarmDefinition[] = [
       { id: 'FunctionErrors', what: 'API function invocations failed (crash or timeout)', metric: fn.metricErrors(sum), threshold: 1 },
       { id: 'FunctionThrottles', what: 'API function invocations were throttled (reserved concurrency reached)', metric: fn.metricThrottles(sum), threshold: 1 },
@@ -114,6 +134,12 @@ export class Monitoring extends Construct {
         metric: props.httpApi.metricLatency({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.p(99) }),
         threshold: props.latencyP99ThresholdMs ?? 1500,
         evaluationPeriods: 3,
+      },
+      {
+        id: 'AuditWriteFailures',
+        what: 'The audit log could not be written, so requests were refused with 503',
+        metric: auditWriteFailures.metric(sum),
+        threshold: 1,
       },
       {
         id: 'TableSystemErrors',

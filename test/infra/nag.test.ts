@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
 import type { App } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { addCountyStacks } from '../../lib/county-stacks.js';
-import { cdkJsonContext, testApp } from './app-fixture.js';
+import { cdkJsonContext, countyStack, testApp } from './app-fixture.js';
 
 interface ValidationReport {
   readonly pluginReports: readonly {
@@ -36,6 +37,23 @@ function findings(app: App): string[] {
 
 const reportOnly = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
+/** Paths, relative to the stack, of the constructs that acknowledge `rule`. */
+function acknowledgedAt(stack: IConstruct, rule: string): string[] {
+  return stack.node
+    .findAll()
+    .filter((construct) =>
+      construct.node.metadata.some(
+        (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && Object.keys(entry.data as object).some((id) => id.endsWith(rule)),
+      ),
+    )
+    .map((construct) => construct.node.path.slice(stack.node.path.length + 1));
+}
+
+const withGatewayAuthorizer = (county: string): Record<string, unknown> => {
+  const settings = cdkJsonContext().counties[county] as { auth: Record<string, unknown> };
+  return { ...settings, auth: { ...settings.auth, gatewayJwtAuthorizer: true } };
+};
+
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
   // The first synth of the process also warms up CDK's built-in CloudFormation validation (~6 s).
   it('leaves no unacknowledged finding in the stacks of cdk.json', { timeout: 60_000 }, () => {
@@ -56,6 +74,34 @@ describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
     const app = testApp({ ...reportOnly, counties });
     addCountyStacks(app);
     expect(findings(app)).toEqual([]);
+  });
+
+  it('leaves no unacknowledged finding with the gateway JWT authorizer', () => {
+    const app = testApp({ ...reportOnly, counties: { 'kanta-hame': withGatewayAuthorizer('kanta-hame') } });
+    addCountyStacks(app);
+    expect(findings(app)).toEqual([]);
+  });
+
+  describe('AwsSolutions-APIG4 (route without authorizer)', () => {
+    const publicRoutes = ['HttpApi/Api/GET--fhir--metadata', 'HttpApi/Api/GET--fhir--.well-known--smart-configuration'];
+    const protectedRoutes = ['HttpApi/Api/ANY--fhir', 'HttpApi/Api/ANY--fhir--{proxy+}'];
+
+    it('is acknowledged route by route without the gateway authorizer, the FHIR routes because the function authenticates', () => {
+      const stack = countyStack('kanta-hame');
+      expect(acknowledgedAt(stack, 'AwsSolutions-APIG4').sort()).toEqual([...protectedRoutes, ...publicRoutes].sort());
+      const reasons = stack.httpApi.protectedRoutes.flatMap((route) =>
+        route.node.metadata
+          .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((entry) => Object.values(entry.data as Record<string, string>)),
+      );
+      expect(reasons).toHaveLength(2);
+      for (const reason of reasons) expect(reason).toMatch(/function authenticates every request/);
+    });
+
+    it('is acknowledged only on the public discovery routes with the gateway authorizer', () => {
+      const stack = countyStack('kanta-hame', { auth: withGatewayAuthorizer('kanta-hame')['auth'] });
+      expect(acknowledgedAt(stack, 'AwsSolutions-APIG4').sort()).toEqual([...publicRoutes].sort());
+    });
   });
 
   it('reports a finding that nobody acknowledged', () => {

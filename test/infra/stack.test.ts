@@ -4,8 +4,9 @@ import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { addCountyStacks } from '../../lib/county-stacks.js';
 import type { SharedCarePlanStack } from '../../lib/shared-care-plan-stack.js';
+import { loadConfig } from '../../functions/shared/config.js';
 import { TABLE } from '../../functions/shared/table-definition.js';
-import { countyStack, testApp } from './app-fixture.js';
+import { cdkJsonContext, countyStack, testApp } from './app-fixture.js';
 
 interface Statement {
   readonly Action: string | string[];
@@ -23,6 +24,26 @@ function resourceProperties(type: string): Record<string, unknown> {
   const [resource, ...others] = Object.values(template.findResources(type));
   expect(others).toHaveLength(0);
   return (resource as { Properties: Record<string, unknown> }).Properties;
+}
+
+/** The auth block of kanta-hame in cdk.json. */
+const KANTA_HAME_AUTH = {
+  issuer: 'https://tunnistus.kanta-hame.example/oauth2',
+  audience: 'https://yhteishoito.kanta-hame.example/fhir',
+  auditRetentionDays: 4383,
+};
+
+const PROTECTED_ROUTES = ['ANY /fhir', 'ANY /fhir/{proxy+}'];
+const PUBLIC_ROUTES = ['GET /fhir/metadata', 'GET /fhir/.well-known/smart-configuration'];
+
+function routes(from: Template): Record<string, unknown>[] {
+  return Object.values(from.findResources('AWS::ApiGatewayV2::Route')).map(
+    (route) => (route as { Properties: Record<string, unknown> }).Properties,
+  );
+}
+
+function routeKeys(from: Template): string[] {
+  return routes(from).map((route) => route['RouteKey'] as string);
 }
 
 const tableId = logicalId(stack.dataTable.table);
@@ -83,6 +104,14 @@ describe('data table', () => {
     }));
     const byName = (a: { IndexName: string }, b: { IndexName: string }): number => a.IndexName.localeCompare(b.IndexName);
     expect([...(table['LocalSecondaryIndexes'] as { IndexName: string }[])].sort(byName)).toEqual(expected.sort(byName));
+    expect(expected.map((index) => index.IndexName)).toContain('byCustodian');
+  });
+
+  it('expires audit records through DynamoDB TTL on the attribute of TABLE', () => {
+    expect(TABLE.timeToLiveAttribute).toBe('expiresAt');
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
   });
 
   it('is retained when the stack is deleted, by default', () => {
@@ -128,6 +157,65 @@ describe('API function', () => {
     });
   });
 
+  it('gets the issuer, audience and audit retention of the county, and no optional AUTH_* variable it does not set', () => {
+    const variables = (resourceProperties('AWS::Lambda::Function')['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({
+      AUTH_ISSUER: KANTA_HAME_AUTH.issuer,
+      AUTH_AUDIENCE: KANTA_HAME_AUTH.audience,
+      AUDIT_RETENTION_DAYS: '4383',
+    });
+    // Unset, the function's own defaults apply (functions/shared/config.ts).
+    for (const name of ['AUTH_JWKS_URL', 'AUTH_TOKEN_ENDPOINT', 'AUTH_CLIENT_CLAIM', 'AUTH_ORGANIZATION_CLAIM', 'AUTH_PRACTITIONER_CLAIM', 'AUTH_PURPOSE_CLAIM']) {
+      expect(variables).not.toHaveProperty(name);
+    }
+  });
+
+  it('passes every auth setting the county configures as its AUTH_* variable', () => {
+    const auth = {
+      issuer: 'https://tunnistus.kanta-hame.example/realms/sote',
+      audience: 'shared-care-plan-kanta-hame',
+      jwksUrl: 'https://tunnistus.kanta-hame.example/realms/sote/certs',
+      tokenEndpoint: 'https://tunnistus.kanta-hame.example/realms/sote/token',
+      clientClaim: 'azp',
+      organizationClaim: 'sote_org',
+      practitionerClaim: 'hpi',
+      purposeClaim: 'pou',
+      auditRetentionDays: 3653,
+    };
+    Template.fromStack(countyStack('kanta-hame', { auth })).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUTH_ISSUER: auth.issuer,
+          AUTH_AUDIENCE: auth.audience,
+          AUTH_JWKS_URL: auth.jwksUrl,
+          AUTH_TOKEN_ENDPOINT: auth.tokenEndpoint,
+          AUTH_CLIENT_CLAIM: 'azp',
+          AUTH_ORGANIZATION_CLAIM: 'sote_org',
+          AUTH_PRACTITIONER_CLAIM: 'hpi',
+          AUTH_PURPOSE_CLAIM: 'pou',
+          AUDIT_RETENTION_DAYS: '3653',
+        }),
+      },
+    });
+  });
+
+  it.each(['kanta-hame', 'lansi-uusimaa'])('gets an environment the function accepts when deployed (%s)', async (county) => {
+    const [fn] = Object.values(Template.fromStack(countyStack(county)).findResources('AWS::Lambda::Function')) as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    }[];
+    // Values resolved only at deployment (Ref, Fn::GetAtt) become plausible literals.
+    const env = Object.fromEntries(
+      Object.entries(fn?.Properties.Environment.Variables ?? {}).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : name === 'CURSOR_SECRET_ARN' ? 'arn:aws:secretsmanager:eu-north-1:123456789012:secret:cursor' : 'resolved-at-deploy',
+      ]),
+    );
+    const config = await loadConfig(env, async () => 'k'.repeat(64), { deployed: true });
+    const auth = cdkJsonContext().counties[county]?.['auth'] as { issuer: string; audience: string };
+    expect(config.auth).toMatchObject({ issuer: auth.issuer, audience: auth.audience, development: false });
+    expect(config.auditRetentionDays).toBe(4383);
+  });
+
   it('logs to its own encrypted log group with the configured retention', () => {
     const logGroup = new Capture();
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroup } } });
@@ -170,10 +258,60 @@ describe('API function', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes ANY /fhir and ANY /fhir/{proxy+} and nothing else', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /fhir' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /fhir/{proxy+}' });
+  it('routes ANY /fhir, ANY /fhir/{proxy+} and the two discovery GETs, and nothing else', () => {
+    expect(routeKeys(template).sort()).toEqual([...PROTECTED_ROUTES, ...PUBLIC_ROUTES].sort());
+  });
+
+  it('has no gateway authorizer by default: the function authenticates every request', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
+    expect(stack.httpApi.jwtAuthorizer).toBeUndefined();
+    for (const route of routes(template)) {
+      expect(route).toMatchObject({ AuthorizationType: 'NONE' });
+      expect(route).not.toHaveProperty('AuthorizerId');
+    }
+  });
+
+  describe('with the gateway JWT authorizer (auth.gatewayJwtAuthorizer)', () => {
+    const guarded = countyStack('kanta-hame', { auth: { ...KANTA_HAME_AUTH, gatewayJwtAuthorizer: true } });
+    const guardedTemplate = Template.fromStack(guarded);
+
+    it('checks the issuer and audience of the county', () => {
+      guardedTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      guardedTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Issuer: KANTA_HAME_AUTH.issuer, Audience: [KANTA_HAME_AUTH.audience] },
+      });
+    });
+
+    it('guards both FHIR routes', () => {
+      const authorizerId = Object.keys(guardedTemplate.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+      for (const routeKey of PROTECTED_ROUTES) {
+        guardedTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+          RouteKey: routeKey,
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: authorizerId },
+        });
+      }
+    });
+
+    it('leaves GET /fhir/metadata and GET /fhir/.well-known/smart-configuration open', () => {
+      expect(routeKeys(guardedTemplate).sort()).toEqual([...PROTECTED_ROUTES, ...PUBLIC_ROUTES].sort());
+      for (const routeKey of PUBLIC_ROUTES) {
+        const [route, ...others] = routes(guardedTemplate).filter((candidate) => candidate['RouteKey'] === routeKey);
+        expect(others).toHaveLength(0);
+        expect(route).toMatchObject({ AuthorizationType: 'NONE' });
+        expect(route).not.toHaveProperty('AuthorizerId');
+      }
+    });
+
+    it('changes nothing else about the routes: same logical ids, same integration', () => {
+      const targets = (t: Template): string[] => routes(t).map((route) => JSON.stringify(route['Target']));
+      expect(Object.keys(guardedTemplate.findResources('AWS::ApiGatewayV2::Route')).sort()).toEqual(
+        Object.keys(template.findResources('AWS::ApiGatewayV2::Route')).sort(),
+      );
+      expect(new Set([...targets(template), ...targets(guardedTemplate)]).size).toBe(1);
+    });
   });
 
   it('integrates the function with payload format 2.0', () => {
@@ -220,8 +358,27 @@ describe('monitoring', () => {
       (alarm) => (alarm as { Properties: Record<string, unknown> }).Properties,
     );
     const metrics = alarms.map((alarm) => [...new Set(metricNamesOf(alarm))].join(','));
-    expect(metrics.sort()).toEqual(['5xx', 'Errors', 'Latency', 'SystemErrors', 'ThrottledRequests', 'Throttles']);
+    expect(metrics.sort()).toEqual(['5xx', 'AuditWriteFailures', 'Errors', 'Latency', 'SystemErrors', 'ThrottledRequests', 'Throttles']);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Latency', ExtendedStatistic: 'p99' });
+  });
+
+  it('counts the function\'s "audit write failed" error lines and alarms on the first one', () => {
+    const logGroupId = logicalId(stack.apiFunction.logGroup);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupId },
+      FilterPattern: '{ ($.level = "error") && ($.message = "audit write failed") }',
+      MetricTransformations: [{ MetricNamespace: 'SharedCarePlan/kanta-hame', MetricName: 'AuditWriteFailures', MetricValue: '1' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'shared-care-plan-kanta-hame-AuditWriteFailures',
+      Namespace: 'SharedCarePlan/kanta-hame',
+      MetricName: 'AuditWriteFailures',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('notifies a KMS-encrypted topic that only accepts TLS', () => {
