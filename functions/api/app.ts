@@ -13,6 +13,7 @@ import { render, renderError, toFhirError } from './http/render.js';
 import { ROUTES } from './routes/registry.js';
 import { isSupportedType } from './search/parse/registry.js';
 import type { FhirRequest, InteractionContext, RouteDefinition } from './routes/types.js';
+import type { AuditReader } from './repository/audit-reader.js';
 import type { FeedReader } from './repository/feed-reader.js';
 import type { ResourceRepository } from './repository/index.js';
 import type { SearchStore } from './repository/search-store.js';
@@ -22,6 +23,7 @@ import { requireScope, type RequestContext } from './context/request-context.js'
 import { smartConfiguration } from './routes/smart-configuration.js';
 import { scopeOperationOf } from './routes/scope-of.js';
 import { AccessGuard } from './services/access-guard.js';
+import { AuditLog } from './services/audit-log.js';
 import { ResourceService } from './services/resource-service.js';
 import { SearchService } from './services/search-service.js';
 import type { JSONWebKeySet } from 'jose';
@@ -32,6 +34,7 @@ export interface AppDeps {
   readonly repository: ResourceRepository;
   readonly searchStore: SearchStore;
   readonly feed: FeedReader;
+  readonly auditReader: AuditReader;
   readonly log: Logger;
   /** Verifies bearer tokens (signature, issuer, audience, lifetime). */
   readonly verify: TokenVerifier;
@@ -71,9 +74,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const jwks = deps.devJwks;
     app.get('/.well-known/jwks.json', (c) => c.json(jwks));
   }
-  const secured = secure(deps);
-  app.use(config.basePath, secured);
-  app.use(`${config.basePath}/*`, secured);
+  // `/*` matches the base itself too (`POST [base]`): registered once, so a Bundle is
+  // authenticated and audited once.
+  app.use(`${config.basePath}/*`, secure(deps));
   app.notFound((c) => renderError(c, notFound(`No FHIR endpoint at ${c.req.method} ${c.req.path}`)));
 
   // Each path's routes, then its 405 fallback, in table order: fixed paths (`/metadata`,
@@ -97,7 +100,9 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
   // Only the CapabilityStatement is served without a caller (see `isPublic`).
   if (!caller) return render(c, await route.handler(publicRequest(c, deps), undefined as never), false);
   const op = scopeOperationOf(route);
-  if (op && resourceType) requireScope(caller, resourceType, op);
+  // A fixed path (`/AuditEvent`) names its type in the route table, `:type` routes in the URL.
+  const scopeType = route.resourceType ?? resourceType;
+  if (op && scopeType) requireScope(caller, scopeType, op);
   const query = new URLSearchParams(url.searchParams);
   const pretty = query.get('_pretty') === 'true';
   for (const name of FORMAT_PARAMS) query.delete(name);
@@ -125,6 +130,7 @@ function interactionContext(c: Context<Env>, deps: AppDeps): InteractionContext 
     resources: new ResourceService({ repository: deps.repository, actor: caller }),
     search: new SearchService(deps.searchStore, deps.config, caller.access),
     feed: deps.feed,
+    auditLog: new AuditLog(deps.auditReader, deps.config.auditRetentionDays),
     config: deps.config,
     log: c.get('log'),
     caller,
@@ -173,9 +179,14 @@ function secure(deps: AppDeps): (c: Context<Env>, next: () => Promise<void>) => 
   };
 }
 
-/** Checks `:type`, `:id` and `:vid` path segments (404 unknown type, 400 malformed id). */
+/** Checks `:type`, `:id` and `:vid` path segments (404 unknown type, 405 AuditEvent, which is only searched; 400 malformed id). */
 function checkPathParams(c: Context<Env>): { resourceType?: SupportedResourceType; id?: string; versionId?: number } {
   const { type, id, vid } = c.req.param() as Record<string, string | undefined>;
+  if (type === 'AuditEvent') {
+    // Append-only and found only by search (`/AuditEvent`, `/AuditEvent/_search`): no read by id, no history, no writes.
+    const diagnostics = 'AuditEvents are append-only and not read by id: search a client\'s events with GET [base]/AuditEvent?patient:identifier=<system>|<value> (or patient=Patient/<id>)';
+    throw new FhirError(405, [{ code: 'not-supported', diagnostics }], { headers: { Allow: '' } });
+  }
   if (type !== undefined && !isSupportedType(type)) {
     throw new FhirError(404, [
       { code: 'not-supported', diagnostics: `Resource type '${type}' is not supported; supported: ${SUPPORTED_RESOURCE_TYPES.join(', ')}` },

@@ -10,6 +10,7 @@ import type { ApiConfig } from '../shared/config.js';
 import { createLogger, type Logger, type LogSink } from '../shared/logger.js';
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/index.js';
+import { AuditReader } from './repository/audit-reader.js';
 import { FeedReader } from './repository/feed-reader.js';
 import { DynamoResourceRepository } from './repository/index.js';
 import { SearchStore } from './repository/search-store.js';
@@ -56,6 +57,7 @@ export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: 
     repository,
     searchStore,
     feed,
+    auditReader: new AuditReader(client, config.tableName),
     log,
     verify,
     claimNames: config.auth.claims,

@@ -10,11 +10,11 @@ beforeAll(async () => {
 afterAll(async () => api.close());
 
 describe('CapabilityStatement', () => {
-  it('describes an R4 JSON server for the four resource types', async () => {
+  it('describes an R4 JSON server for the four resource types and the AuditEvent log', async () => {
     const res = await call(`${api.base}/metadata`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance', status: 'active' });
-    expect(res.body.rest[0].resource.map((r: any) => r.type).sort()).toEqual(['CarePlan', 'CareTeam', 'Consent', 'Goal']);
+    expect(res.body.rest[0].resource.map((r: any) => r.type)).toEqual(['CarePlan', 'CareTeam', 'Consent', 'Goal', 'AuditEvent']);
     expect(res.body.implementation.url).toBe(api.base);
   });
 

@@ -62,6 +62,14 @@ export class AuditTrail {
     }
   }
 
+  /**
+   * The request concerns `clientKey` without disclosing a stored resource of theirs (a search of
+   * the client's access log): it is logged under that client.
+   */
+  concerns(clientKey: string): void {
+    this.log(clientKey).dirty = true;
+  }
+
   /** The events a write commits with itself: about every client of `writes`, with what else was recorded about them. */
   forCommit(writes: readonly { readonly version: StoredVersion; readonly basis: AccessBasis }[]): AuditRecord[] {
     for (const { version, basis } of writes) this.disclose(version, basis);

@@ -47,8 +47,32 @@ function searchCapabilities(type: SupportedResourceType): Pick<CapabilityStateme
   };
 }
 
+/**
+ * A type served on fixed paths (`/AuditEvent`): only the interactions and search parameters of
+ * its own routes — no versions, no conditional interactions.
+ */
+function fixedTypeResource(type: CapabilityStatementRestResource['type'], routes: readonly RouteDefinition[]): CapabilityStatementRestResource {
+  const interaction = [...new Set(routes.map((route) => route.interaction))].filter((code): code is TypeInteractionCode => TYPE_INTERACTIONS.has(code));
+  const searchParam = [...new Map(routes.flatMap((route) => route.searchParams ?? []).map((param) => [param.name, param])).values()];
+  return {
+    type,
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    interaction: interaction.map((code) => ({ code })),
+    versioning: 'no-version',
+    readHistory: false,
+    updateCreate: false,
+    conditionalCreate: false,
+    conditionalRead: 'not-supported',
+    conditionalUpdate: false,
+    conditionalDelete: 'not-supported',
+    ...(searchParam.length > 0 ? { searchParam } : {}),
+  };
+}
+
 /** Builds the CapabilityStatement for the given routes. */
-export function buildCapabilityStatement(routes: readonly RouteDefinition[], baseUrl: string): CapabilityStatement {
+export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], baseUrl: string): CapabilityStatement {
+  const routes = allRoutes.filter((route) => route.resourceType === undefined);
+  const fixedTypes = [...new Set(allRoutes.flatMap((route) => (route.resourceType !== undefined ? [route.resourceType] : [])))];
   const interactions = [...new Set(routes.flatMap((route) => [route.interaction, ...(route.also ?? [])]))];
   const typeLevel = interactions.filter((code): code is TypeInteractionCode => TYPE_INTERACTIONS.has(code));
   const systemLevel = interactions.filter(
@@ -70,6 +94,7 @@ export function buildCapabilityStatement(routes: readonly RouteDefinition[], bas
       ...(typeLevel.includes('search-type') ? searchCapabilities(type) : {}),
     }),
   );
+  for (const type of fixedTypes) resource.push(fixedTypeResource(type, allRoutes.filter((route) => route.resourceType === type)));
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -80,7 +105,7 @@ export function buildCapabilityStatement(routes: readonly RouteDefinition[], bas
     implementation: { description: 'Shared multi-professional client plan (FHIR R4)', url: baseUrl },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
-    ...(routes.some((route) => route.interaction === 'patch') ? { patchFormat: ['application/json-patch+json'] } : {}),
+    ...(allRoutes.some((route) => route.interaction === 'patch') ? { patchFormat: ['application/json-patch+json'] } : {}),
     rest: [
       {
         mode: 'server',

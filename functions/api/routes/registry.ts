@@ -1,8 +1,12 @@
 /**
  * The FHIR route table: one readable block. The HTTP adapter registers these in order (fixed
- * segments such as `_history` and `_search` before `:id`), and the CapabilityStatement is
- * generated from them.
+ * segments such as `_history` and `_search` before `:id`, the fixed `/AuditEvent` paths before
+ * `:type`), and the CapabilityStatement is generated from them. AuditEvents are append-only and
+ * only searched: other methods on their paths answer 405, and `/AuditEvent/:id` answers 405 to
+ * every method (see `checkPathParams` in `app.ts`).
  */
+import { AUDIT_EVENT_SEARCH_PARAMETERS } from '../audit/index.js';
+import { searchAuditEvents, searchAuditEventsPost } from './audit-search.js';
 import { bundle } from './bundle.js';
 import { conditionalDelete, conditionalUpdate, createMaybeConditional } from './conditional.js';
 import { systemHistory, typeHistory } from './feed.js';
@@ -17,6 +21,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/metadata', interaction: 'capabilities', handler: async (request) => ({ status: 200, body: buildCapabilityStatement(ROUTES, request.baseUrl) }) },
   { method: 'POST', path: '', interaction: 'transaction', also: ['batch'], body: 'resource', handler: bundle },
   { method: 'GET', path: '/_history', interaction: 'history-system', handler: systemHistory },
+  { method: 'GET', path: '/AuditEvent', resourceType: 'AuditEvent', interaction: 'search-type', searchParams: AUDIT_EVENT_SEARCH_PARAMETERS, handler: searchAuditEvents },
+  { method: 'POST', path: '/AuditEvent/_search', resourceType: 'AuditEvent', interaction: 'search-type', body: 'form', searchParams: AUDIT_EVENT_SEARCH_PARAMETERS, handler: searchAuditEventsPost },
   { method: 'GET', path: '/:type/_history', interaction: 'history-type', handler: typeHistory },
   { method: 'POST', path: '/:type/_search', interaction: 'search-type', body: 'form', handler: searchTypePost },
   { method: 'GET', path: '/:type', interaction: 'search-type', handler: searchType },

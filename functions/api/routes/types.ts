@@ -2,11 +2,13 @@
  * The contract between the HTTP adapter and the FHIR interactions: a plain request in, a
  * plain response out. Interactions do not see Hono, so bundles can dispatch to them too.
  */
+import type { CapabilityStatementRestResource, CapabilityStatementRestResourceSearchParam } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import type { ApiConfig } from '../../shared/config.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RequestContext } from '../context/request-context.js';
 import type { FeedReader } from '../repository/feed-reader.js';
+import type { AuditLog } from '../services/audit-log.js';
 import type { ResourceService } from '../services/resource-service.js';
 import type { SearchService } from '../services/search-service.js';
 
@@ -41,6 +43,8 @@ export interface InteractionContext {
   readonly resources: ResourceService;
   readonly search: SearchService;
   readonly feed: FeedReader;
+  /** The clients' access logs (AuditEvent search). */
+  readonly auditLog: AuditLog;
   readonly config: ApiConfig;
   readonly log: Logger;
   /** The caller, the access decision made for them, and the audit trail of the request. */
@@ -62,6 +66,13 @@ export interface RouteDefinition {
   readonly interaction: TypeInteractionCode | SystemInteractionCode;
   /** Further interactions the same route serves (`POST [base]`: transaction and batch). */
   readonly also?: readonly SystemInteractionCode[];
+  /**
+   * The resource type a fixed path serves (`/AuditEvent`), where `:type` routes take it from the
+   * URL: the SMART scope is checked on it, and the CapabilityStatement describes it on its own.
+   */
+  readonly resourceType?: CapabilityStatementRestResource['type'];
+  /** The search parameters a fixed-type search route supports, as the CapabilityStatement lists them. */
+  readonly searchParams?: readonly CapabilityStatementRestResourceSearchParam[];
   /** What the body is, if the interaction takes one. */
   readonly body?: 'resource' | 'json-patch' | 'form';
   readonly handler: Interaction;
