@@ -98,7 +98,7 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
   const { resourceType, id, versionId } = checkPathParams(c);
   const caller = c.get('caller') as RequestContext | undefined;
   // Only the CapabilityStatement is served without a caller (see `isPublic`).
-  if (!caller) return render(c, await route.handler(publicRequest(c, deps), undefined as never), false);
+  if (!caller) return render(c, await route.handler(publicRequest(c, deps), publicContext(c, deps)), false);
   const op = scopeOperationOf(route);
   // A fixed path (`/AuditEvent`) names its type in the route table, `:type` routes in the URL.
   const scopeType = route.resourceType ?? resourceType;
@@ -135,6 +135,22 @@ function interactionContext(c: Context<Env>, deps: AppDeps): InteractionContext 
     log: c.get('log'),
     caller,
   };
+}
+
+/** What the public CapabilityStatement may use: settings only — no caller, so no data access. */
+function publicContext(c: Context<Env>, deps: AppDeps): InteractionContext {
+  const noCaller = (): never => {
+    throw new Error('a public route touched data');
+  };
+  return {
+    config: deps.config,
+    log: c.get('log'),
+    get resources() { return noCaller(); },
+    get search() { return noCaller(); },
+    get feed() { return noCaller(); },
+    get caller() { return noCaller(); },
+    get auditLog() { return noCaller(); },
+  } as InteractionContext;
 }
 
 function publicRequest(c: Context<Env>, deps: AppDeps): FhirRequest {

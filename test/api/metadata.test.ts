@@ -18,6 +18,25 @@ describe('CapabilityStatement', () => {
     expect(res.body.implementation.url).toBe(api.base);
   });
 
+  it('is served without a token and declares SMART-on-FHIR security with the OAuth token endpoint', async () => {
+    const res = await call(`${api.base}/metadata`, { token: null });
+    expect(res.status).toBe(200);
+    const security = res.body.rest[0].security;
+    expect(security.service[0].coding[0]).toMatchObject({ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' });
+    const oauth = security.extension.find((e: any) => e.url === 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
+    expect(oauth.extension.find((e: any) => e.url === 'token').valueUri).toBe(api.config.auth.tokenEndpoint);
+  });
+
+  it('serves the SMART configuration as JSON under any Accept, without a token', async () => {
+    const res = await call(`${api.base}/.well-known/smart-configuration`, { token: null, headers: { accept: 'application/fhir+xml' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.body.token_endpoint).toBe(api.config.auth.tokenEndpoint);
+    expect(res.body.grant_types_supported).toEqual(['client_credentials']);
+    expect(res.body.capabilities).toEqual(expect.arrayContaining(['client-confidential-asymmetric', 'permission-v2']));
+    expect(res.body.scopes_supported).toEqual(expect.arrayContaining(['system/CarePlan.rs', 'system/AuditEvent.rs', 'system/*.cruds']));
+  });
+
   it('lists exactly the interactions of the route table', async () => {
     const res = await call(`${api.base}/metadata`);
     const listed = res.body.rest[0].resource[0].interaction.map((i: any) => i.code).sort();

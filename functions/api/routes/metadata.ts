@@ -4,7 +4,7 @@
  *
  * @see https://hl7.org/fhir/R4/capabilitystatement.html
  */
-import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
+import type { CapabilityStatementRestSecurity, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
 import { SEARCH_PARAMETERS } from '../../../schemas/generated/search-parameters.js';
 import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../../schemas/index.js';
 import type { RouteDefinition, SystemInteractionCode, TypeInteractionCode } from './types.js';
@@ -70,7 +70,7 @@ function fixedTypeResource(type: CapabilityStatementRestResource['type'], routes
 }
 
 /** Builds the CapabilityStatement for the given routes. */
-export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], baseUrl: string): CapabilityStatement {
+export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], baseUrl: string, security?: CapabilityStatementRestSecurity): CapabilityStatement {
   const routes = allRoutes.filter((route) => route.resourceType === undefined);
   const fixedTypes = [...new Set(allRoutes.flatMap((route) => (route.resourceType !== undefined ? [route.resourceType] : [])))];
   const interactions = [...new Set(routes.flatMap((route) => [route.interaction, ...(route.also ?? [])]))];
@@ -109,6 +109,7 @@ export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], 
     rest: [
       {
         mode: 'server',
+        ...(security ? { security } : {}),
         resource,
         ...(systemLevel.length > 0 ? { interaction: systemLevel.map((code) => ({ code })) } : {}),
       },

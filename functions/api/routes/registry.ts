@@ -13,12 +13,13 @@ import { systemHistory, typeHistory } from './feed.js';
 import { instanceHistory } from './history.js';
 import { read, remove, update, vread } from './instance.js';
 import { buildCapabilityStatement } from './metadata.js';
+import { capabilitySecurity } from './smart-configuration.js';
 import { patch } from './patch.js';
 import { searchType, searchTypePost } from './search.js';
 import type { RouteDefinition } from './types.js';
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { method: 'GET', path: '/metadata', interaction: 'capabilities', handler: async (request) => ({ status: 200, body: buildCapabilityStatement(ROUTES, request.baseUrl) }) },
+  { method: 'GET', path: '/metadata', interaction: 'capabilities', handler: async (request, context) => ({ status: 200, body: buildCapabilityStatement(ROUTES, request.baseUrl, capabilitySecurity(context.config)) }) },
   { method: 'POST', path: '', interaction: 'transaction', also: ['batch'], body: 'resource', handler: bundle },
   { method: 'GET', path: '/_history', interaction: 'history-system', handler: systemHistory },
   { method: 'GET', path: '/AuditEvent', resourceType: 'AuditEvent', interaction: 'search-type', searchParams: AUDIT_EVENT_SEARCH_PARAMETERS, handler: searchAuditEvents },
