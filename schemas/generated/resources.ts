@@ -8,8 +8,9 @@ import * as carePlan from './care-plan.js';
 import * as careTeam from './care-team.js';
 import * as consent from './consent.js';
 import * as goal from './goal.js';
+import { characterProblems } from '../characters.js';
 
-/** A contained resource of another type: only its `resourceType`, `id` and narrative (`text`) are checked. */
+/** A contained resource of another type: its `resourceType`, `id`, narrative (`text`) and the characters of its other strings are checked. */
 export interface OtherResource {
   resourceType: string;
   id: string;
@@ -36,7 +37,11 @@ export function resourceSchema(resourceType: unknown): z.ZodType | undefined {
 
 const knownTypes: ReadonlySet<string> = new Set(vs.ResourceTypeCodes);
 
-/** `Resource.contained`: served types are validated with their schema, others need a valid resourceType and id and a valid narrative. */
+/**
+ * `Resource.contained`: served types are validated with their schema; others need a valid
+ * resourceType and id and a valid narrative, and every other string in them only characters a FHIR
+ * string may hold.
+ */
 export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<ContainedResource>(() => true).superRefine((value, ctx) => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     ctx.addIssue({ code: 'custom', message: 'A contained resource must be a JSON object', params: { fhirCode: 'structure' } });
@@ -52,6 +57,14 @@ export const ContainedResourceSchema: z.ZodType<ContainedResource> = z.custom<Co
   if (resource['id'] === undefined) {
     ctx.addIssue({ code: 'custom', path: ['id'], message: "Missing required element 'id' (contained resources need a local id)", params: { fhirCode: 'required' } });
   }
-  const result = (resourceSchema(type) ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
+  const schema = resourceSchema(type);
+  const result = (schema ?? z.looseObject({ id: p.idSchema.optional(), text: dt.NarrativeSchema.optional() })).safeParse(resource);
   for (const issue of result.error?.issues ?? []) ctx.addIssue({ ...issue });
+  if (schema) return;
+  for (const [key, item] of Object.entries(resource)) {
+    if (key === 'resourceType' || key === 'id' || key === 'text') continue;
+    for (const { path, problem } of characterProblems(item, [key])) {
+      ctx.addIssue({ code: 'custom', path, message: `Invalid string: ${problem}`, params: { fhirCode: 'value' } });
+    }
+  }
 }, { when: p.always });

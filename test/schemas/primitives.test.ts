@@ -145,3 +145,89 @@ describe('required bindings (https://hl7.org/fhir/R4/terminologies.html#required
     expect(validateResource('Goal', { ...goalFixture(), language: 'fi-x-savo' }).ok).toBe(true);
   });
 });
+
+describe('primitive regexes read with XML Schema meaning (\\s is space, tab, LF and CR only)', () => {
+  it.each(['fi-FI', 'fi FI', 'fi\u00a0FI', '\u00a0fi', 'ä'])('accepts the code %j (a no-break space is not XML whitespace)', (code) => {
+    expect(validateResource('Goal', { ...goalFixture(), language: code }).ok).toBe(true);
+  });
+
+  it.each([
+    ['a leading space', ' fi', 'starts or ends with a space'],
+    ['a trailing space', 'fi ', 'starts or ends with a space'],
+    ['two spaces in a row', 'fi  FI', 'contains two spaces in a row'],
+    ['a tab', 'fi\tFI', 'contains a tab, line feed or carriage return'],
+    ['a line feed', 'fi\nFI', 'contains a tab, line feed or carriage return'],
+  ])('rejects a code with %s', (_label, code, problem) => {
+    expect(issuesOf(validateResource('Goal', { ...goalFixture(), language: code }))).toEqual([
+      { code: 'value', diagnostics: `Invalid code '${code}': ${problem} (a code has no whitespace other than single spaces between words)`, expression: ['Goal.language'] },
+    ]);
+  });
+
+  it('rejects a Coding.code with a trailing space', () => {
+    const plan = carePlanFixture() as any;
+    plan.category[0].coding[0].code = '734163000 ';
+    expect(issuesOf(validateResource('CarePlan', plan))).toEqual([
+      { code: 'value', diagnostics: expect.stringContaining('starts or ends with a space'), expression: ['CarePlan.category[0].coding[0].code'] },
+    ]);
+  });
+
+  it('accepts a uri with a no-break space and rejects one with a tab or line feed', () => {
+    expect(validateResource('Goal', { ...goalFixture(), implicitRules: 'https://example.fi/a\u00a0b' }).ok).toBe(true);
+    for (const uri of ['https://example.fi/a\tb', 'https://example.fi/a\nb']) {
+      expect(issuesOf(validateResource('Goal', { ...goalFixture(), implicitRules: uri }))).toEqual([
+        { code: 'value', diagnostics: expect.stringContaining('does not match the FHIR uri format'), expression: ['Goal.implicitRules'] },
+      ]);
+    }
+  });
+
+  it.each(['SGVsbG8=', 'SGVsbA==', 'SGVs\nbG8=', ' SGVp\r\n'])('accepts the base64Binary %j', (value) => {
+    expect(validateResource('CarePlan', planWithExtensionValue('valueBase64Binary', value)).ok).toBe(true);
+  });
+
+  it.each([
+    ['padding inside the data', 'SG=pSGVp', "'=' is padding and may only end the data"],
+    ['three padding characters', 'S===', "'=' is padding and may only end the data"],
+    ['a no-break space between quads', 'SGVp\u00a0SGVp', 'does not match the FHIR base64Binary format'],
+  ])('rejects a base64Binary with %s', (_label, value, problem) => {
+    expect(issuesOf(validateResource('CarePlan', planWithExtensionValue('valueBase64Binary', value)))).toEqual([
+      { code: 'value', diagnostics: expect.stringContaining(problem), expression: ['CarePlan.extension[1].valueBase64Binary'] },
+    ]);
+  });
+
+  it('rejects base64Binary that fails after many whitespace-separated quads at once (no exponential backtracking)', () => {
+    const started = performance.now();
+    expect(validateResource('CarePlan', planWithExtensionValue('valueBase64Binary', `${'SGVp '.repeat(5000)}!`)).ok).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('numbers (https://hl7.org/fhir/R4/datatypes.html#integer)', () => {
+  it.each([
+    ['integer', 'valueInteger', 2147483647],
+    ['integer', 'valueInteger', -2147483648],
+    ['positiveInt', 'valuePositiveInt', 2147483647],
+    ['unsignedInt', 'valueUnsignedInt', 2147483647],
+    ['decimal', 'valueDecimal', -0],
+    ['decimal', 'valueDecimal', 1.5e300],
+  ])('accepts the %s %d', (_type, key, value) => {
+    expect(validateResource('CarePlan', planWithExtensionValue(key, value)).ok).toBe(true);
+  });
+
+  it.each([
+    ['integer', 'valueInteger', -2147483649, 'must be at least -2147483648'],
+    ['integer', 'valueInteger', 2147483648, 'must be at most 2147483647'],
+    ['unsignedInt', 'valueUnsignedInt', 2147483648, 'must be at most 2147483647'],
+    ['positiveInt', 'valuePositiveInt', 2147483648, 'must be at most 2147483647'],
+  ])('rejects the %s %d as out of range', (type, key, value, problem) => {
+    expect(issuesOf(validateResource('CarePlan', planWithExtensionValue(key, value)))).toEqual([
+      { code: 'value', diagnostics: `Invalid ${type} '${value}': ${problem}`, expression: [`CarePlan.extension[1].${key}`] },
+    ]);
+  });
+
+  it.each(['valueDecimal', 'valueInteger'])('rejects %s 1e400, which JSON.parse reads as Infinity', (key) => {
+    const body = JSON.parse(JSON.stringify(planWithExtensionValue(key, 0)).replace(`"${key}":0`, `"${key}":1e400`));
+    expect(issuesOf(validateResource('CarePlan', body))).toEqual([
+      { code: 'value', diagnostics: expect.stringMatching(new RegExp(`^Invalid number for '${key}': beyond ±1\\.7976931348623157e\\+308`)), expression: [`CarePlan.extension[1].${key}`] },
+    ]);
+  });
+});
