@@ -14,6 +14,7 @@ import { AuditReader } from './repository/audit-reader.js';
 import { FeedReader } from './repository/feed-reader.js';
 import { DynamoResourceRepository } from './repository/index.js';
 import { SearchStore } from './repository/search-store.js';
+import { CommitGate } from './services/commit-gate.js';
 
 /** Options for {@link buildApp}; tests inject a client, a log sink or local signing keys. */
 export interface BuildOptions {
@@ -26,6 +27,11 @@ export interface BuildOptions {
   readonly jwks?: JSONWebKeySet;
   /** Serve `jwks` at `/.well-known/jwks.json` (the development issuer of `npm start`). */
   readonly serveJwks?: boolean;
+  /**
+   * Queue this process's write attempts (see `services/commit-gate.ts`). Tests that simulate
+   * several Lambda instances racing turn it off. @default true
+   */
+  readonly serialiseCommits?: boolean;
 }
 
 /** Creates a DynamoDB client for the configured endpoint with bounded timeouts. */
@@ -61,6 +67,7 @@ export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: 
     log,
     verify,
     claimNames: config.auth.claims,
+    ...(options.serialiseCommits === false ? {} : { gate: new CommitGate() }),
     ...(options.serveJwks && options.jwks ? { devJwks: options.jwks } : {}),
   }) as unknown as Hono;
   return { app, log, client };

@@ -6,7 +6,8 @@ let api: TestApi;
 let delayNextGoalCommitMs = 0;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // Writers race as separate Lambda instances would (no in-process commit queue).
+  api = await startTestApi({}, { serialiseCommits: false });
   // Fault injection: hold back the commit of a Goal write so a later CarePlan write commits first.
   api.client.middlewareStack.add(
     (next, context) => async (args) => {

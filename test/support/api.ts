@@ -45,7 +45,7 @@ export function countingClient(endpoint: string, sink: string[]): DynamoDBClient
 }
 
 /** Starts the API on a new table; `call` authenticates as `defaultCaller` unless told otherwise. */
-export async function startTestApi(env: Record<string, string> = {}, options: { defaultCaller?: TokenClaims } = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, options: { defaultCaller?: TokenClaims; serialiseCommits?: boolean } = {}): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `t-${randomBytes(6).toString('hex')}`;
   const config = await loadConfig({
@@ -60,7 +60,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   await createTable(client, tableName);
   const logs: string[] = [];
   const { jwks } = await testKeys();
-  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), jwks });
+  const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), jwks, ...(options.serialiseCommits === false ? { serialiseCommits: false } : {}) });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import { FhirError, conflict, internalError, payloadTooLarge, unavailable } from '../../shared/errors.js';
+import { FhirError, internalError, payloadTooLarge, unavailable } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { ItemTooLargeError, StorageUnavailableError, TransactionContentionError } from '../repository/index.js';
 import type { FhirResponse } from '../routes/types.js';
@@ -25,7 +25,7 @@ export function render(c: Context, response: FhirResponse, pretty = false): Resp
 export function toFhirError(error: unknown, requestId: string, log: Logger): FhirError {
   if (error instanceof FhirError) return error;
   if (error instanceof StorageUnavailableError) return unavailable('The data store is busy; retry shortly', 'throttled', error);
-  if (error instanceof TransactionContentionError) return conflict('The resource is being changed by another request; retry');
+  if (error instanceof TransactionContentionError) return unavailable('The resource is being changed by other requests right now; nothing was written; retry', 'transient', error);
   if (error instanceof ItemTooLargeError) return payloadTooLarge(error.message);
   log.error('unhandled error', { error });
   return internalError(requestId, error);

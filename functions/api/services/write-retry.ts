@@ -1,22 +1,31 @@
 /**
  * The retry policy of writes. A write reads, decides, and commits conditionally; when the
  * commit loses a race it is re-run from the read:
- * - another transaction in flight on the same items, or another write of the same type took
- *   the next change-feed number: always retried (with jittered backoff);
- * - the resource itself changed: retried only when the client did not pin a version with
- *   If-Match (then 412);
+ * - another transaction in flight on the same items, or another write took the next
+ *   change-feed number or moved the global clock first: always retried, with capped,
+ *   jittered exponential backoff, for up to {@link RETRY_BUDGET_MS};
+ * - the resource itself changed: retried likewise only when the client did not pin a version
+ *   with If-Match (then 412);
  * - a business identifier is taken: 409 `duplicate`, never retried.
+ * Overload — the budget spent without winning — is 503 with `Retry-After`, never 409: the
+ * request did nothing and may simply be sent again.
+ *
+ * Within one process every attempt runs through the {@link CommitGate}: all writes contend for
+ * the same change-feed clocks, so this process queues its own writers instead of letting them
+ * lose races to each other; races with other processes (other Lambda instances) are retried.
  */
-import { FhirError, preconditionFailed } from '../../shared/errors.js';
+import { FhirError, preconditionFailed, unavailable } from '../../shared/errors.js';
 import {
   DuplicateIdentifierError,
   SequenceConflictError,
   TransactionContentionError,
   VersionConflictError,
 } from '../repository/index.js';
+import type { CommitGate } from './commit-gate.js';
 
-/** Enough rounds for every one of ten simultaneous writers to win once. */
-const MAX_ATTEMPTS = 12;
+/** How long a write keeps retrying lost races before answering 503 (well inside a Lambda timeout). */
+export const RETRY_BUDGET_MS = 8_000;
+const MAX_BACKOFF_MS = 250;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +34,7 @@ export function raceOutcome(error: unknown, versionPinned: boolean): unknown {
   if (error instanceof VersionConflictError) {
     return versionPinned
       ? preconditionFailed(`${error.resourceType}/${error.id} changed concurrently: the If-Match version is no longer current`)
-      : new FhirError(409, [{ code: 'conflict', diagnostics: `${error.resourceType}/${error.id} is being changed concurrently; retry` }]);
+      : busy(error);
   }
   if (error instanceof DuplicateIdentifierError) {
     return new FhirError(409, [
@@ -37,25 +46,40 @@ export function raceOutcome(error: unknown, versionPinned: boolean): unknown {
       },
     ]);
   }
-  if (error instanceof SequenceConflictError || error instanceof TransactionContentionError) {
-    return new FhirError(409, [{ code: 'conflict', diagnostics: 'Too many simultaneous writes; retry' }]);
-  }
+  if (error instanceof SequenceConflictError || error instanceof TransactionContentionError) return busy(error);
   return error;
 }
 
+function busy(cause: unknown): FhirError {
+  return unavailable('The county is receiving more simultaneous writes than it can order right now; nothing was written; retry', 'transient', cause);
+}
+
+/** Options of {@link retryWrites}. */
+export interface RetryOptions {
+  /** The client pinned a version with If-Match: a changed resource is 412, not retried. */
+  readonly versionPinned: boolean;
+  /** Serialises this process's attempts. */
+  readonly gate?: CommitGate;
+  /** @default RETRY_BUDGET_MS */
+  readonly budgetMs?: number;
+}
+
 /** Runs `attempt` until it commits, re-running it after retryable races. */
-export async function retryWrites<T>(attempt: () => Promise<T>, versionPinned: boolean): Promise<T> {
+export async function retryWrites<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const started = Date.now();
+  const budget = options.budgetMs ?? RETRY_BUDGET_MS;
   for (let round = 1; ; round++) {
     try {
-      return await attempt();
+      return await (options.gate ? options.gate.run(attempt) : attempt());
     } catch (error) {
       const retryable =
         error instanceof SequenceConflictError ||
         error instanceof TransactionContentionError ||
-        (error instanceof VersionConflictError && !versionPinned);
-      if (!retryable || round >= MAX_ATTEMPTS) throw raceOutcome(error, versionPinned);
-      const base = Math.min(5 * 2 ** round, 200);
-      await sleep(base / 2 + Math.random() * base);
+        (error instanceof VersionConflictError && !options.versionPinned);
+      const ceiling = Math.min(5 * 2 ** round, MAX_BACKOFF_MS);
+      const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+      if (!retryable || Date.now() - started + delay > budget) throw raceOutcome(error, options.versionPinned);
+      await sleep(delay);
     }
   }
 }
