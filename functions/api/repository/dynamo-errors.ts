@@ -12,13 +12,17 @@ import {
 } from './errors.js';
 import type { ActionPurpose } from './transaction.js';
 
-const THROTTLING = new Set([
+/** Errors that only waiting can cure: throttling, service faults, timeouts. */
+const UNAVAILABLE = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
   'InternalServerError',
   'ServiceUnavailable',
   'TimeoutError',
+  // The SDK retried a timed-out TransactWriteItems (same ClientRequestToken) while the first
+  // attempt was still running: its outcome is not known yet.
+  'TransactionInProgressException',
 ]);
 
 function explainCancellation(error: TransactionCanceledException, purposes: readonly ActionPurpose[]): unknown {
@@ -58,7 +62,7 @@ export function translateStorageError(error: unknown, purposes: readonly ActionP
     if (error.name === 'TransactionConflictException') {
       return new TransactionContentionError('another transaction is changing the same items', { cause: error });
     }
-    if (THROTTLING.has(error.name)) return new StorageUnavailableError(`storage unavailable: ${error.name}`, { cause: error });
+    if (UNAVAILABLE.has(error.name)) return new StorageUnavailableError(`storage unavailable: ${error.name}`, { cause: error });
     if (error.name === 'ValidationException' && /item size|size has exceeded/i.test(error.message)) {
       return new ItemTooLargeError(`the write is too large to store: ${error.message}`, { cause: error });
     }

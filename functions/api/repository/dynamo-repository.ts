@@ -108,10 +108,12 @@ export class DynamoResourceRepository implements ResourceRepository {
     );
     // Limit applies before the filter, but versions only get newer, so once one is older than
     // `_since` all the following are too: more than `count` matches means there is a next page.
+    // A Query that stopped at 1 MB with nothing filtered out has more as well (a short page).
     const matched = (result.Items ?? []).map(toStoredVersion);
     const versions = matched.slice(0, options.count);
     const last = versions[versions.length - 1];
-    return { versions, ...(matched.length > options.count && last ? { nextBelowVersionId: last.versionId } : {}) };
+    const cutShort = result.LastEvaluatedKey !== undefined && result.Count === result.ScannedCount;
+    return { versions, ...((matched.length > options.count || cutShort) && last ? { nextBelowVersionId: last.versionId } : {}) };
   }
 
   async commit(batch: CommitBatch): Promise<void> {

@@ -14,7 +14,7 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StorageUnavailableError } from './errors.js';
 import { guard } from './guard.js';
-import { toStoredVersion } from './item-codec.js';
+import { toStoredVersion, type Item } from './item-codec.js';
 import { historySk } from './keys.js';
 import type { ResourceRepository, StoredVersion } from './types.js';
 
@@ -83,21 +83,10 @@ export class FeedReader {
   /** The newest `count + 1` versions of a type at or below `top`, verified contiguous. */
   private async readRun(resourceType: string, top: number, options: FeedOptions): Promise<TypeRun> {
     if (top < 1) return { versions: [], complete: true };
+    // One more than a page, plus one to see past the `_since` boundary.
+    const limit = options.count + 2;
     for (let attempt = 0; ; attempt++) {
-      const result = await guard(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'history',
-            KeyConditionExpression: 'histPK = :type AND histSK <= :top',
-            ExpressionAttributeValues: { ':type': { S: resourceType }, ':top': { S: historySk(top) } },
-            ScanIndexForward: false,
-            // One more than a page, plus one to see past the `_since` boundary.
-            Limit: options.count + 2,
-          }),
-        ),
-      );
-      const items = (result.Items ?? []).map(toStoredVersion);
+      const items = (await this.queryIndex(resourceType, top, limit)).map(toStoredVersion);
       let expected = top;
       let contiguous = true;
       const versions: StoredVersion[] = [];
@@ -114,7 +103,7 @@ export class FeedReader {
         }
         versions.push(version);
       }
-      if (contiguous && !complete && items.length < options.count + 2) {
+      if (contiguous && !complete && items.length < limit) {
         // The index returned everything at or below `top`: it must reach the first change.
         complete = expected === 0;
         contiguous = complete;
@@ -124,5 +113,32 @@ export class FeedReader {
       if (delay === undefined) throw new StorageUnavailableError(`the ${resourceType} change feed is catching up; retry`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+
+  /**
+   * The newest `limit` index items at or below `top`. A Query stops at 1 MB of data: it is
+   * followed, or a page of large versions would look like a hole that never fills.
+   */
+  private async queryIndex(resourceType: string, top: number, limit: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const result = await guard(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'history',
+            KeyConditionExpression: 'histPK = :type AND histSK <= :top',
+            ExpressionAttributeValues: { ':type': { S: resourceType }, ':top': { S: historySk(top) } },
+            ScanIndexForward: false,
+            Limit: limit - items.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
   }
 }
