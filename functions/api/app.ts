@@ -8,6 +8,7 @@ import type { ApiConfig } from '../shared/config.js';
 import { badRequest, FhirError, methodNotAllowed, notFound, payloadTooLarge, unavailable } from '../shared/errors.js';
 import { ID_PATTERN, VERSION_ID_PATTERN } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { readBodyBytes } from './http/body.js';
 import { assertAcceptsFhirJson, assertContentType, parseJsonBody } from './http/media.js';
 import { render, renderError, toFhirError } from './http/render.js';
 import { ROUTES } from './routes/registry.js';
@@ -23,6 +24,7 @@ import { requireScope, type RequestContext } from './context/request-context.js'
 import { smartConfiguration } from './routes/smart-configuration.js';
 import { scopeOperationOf } from './routes/scope-of.js';
 import { AccessGuard } from './services/access-guard.js';
+import type { CommitGate } from './services/commit-gate.js';
 import { AuditLog } from './services/audit-log.js';
 import { ResourceService } from './services/resource-service.js';
 import { SearchService } from './services/search-service.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   /** Verifies bearer tokens (signature, issuer, audience, lifetime). */
   readonly verify: TokenVerifier;
   readonly claimNames: ClaimNames;
+  /** Queues this process's write attempts; absent: every request races on its own (as separate Lambda instances do). */
+  readonly gate?: CommitGate;
   /** Local development only: the development issuer's public keys, served at `/.well-known/jwks.json`. */
   readonly devJwks?: JSONWebKeySet;
 }
@@ -127,7 +131,7 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
 function interactionContext(c: Context<Env>, deps: AppDeps): InteractionContext {
   const caller = c.get('caller');
   return {
-    resources: new ResourceService({ repository: deps.repository, actor: caller }),
+    resources: new ResourceService({ repository: deps.repository, actor: caller, ...(deps.gate ? { gate: deps.gate } : {}) }),
     search: new SearchService(deps.searchStore, deps.config, caller.access),
     feed: deps.feed,
     auditLog: new AuditLog(deps.auditReader, deps.config.auditRetentionDays),
@@ -190,6 +194,8 @@ function secure(deps: AppDeps): (c: Context<Env>, next: () => Promise<void>) => 
       await deps.repository.appendAudit(audit.remaining(c.res.status, c.res.status >= 400 ? `HTTP ${c.res.status}` : undefined));
     } catch (error) {
       c.get('log').error('audit write failed', { error });
+      // Dropped first: Hono copies the old response's headers (ETag, Location, Last-Modified) into a new one.
+      c.res = undefined;
       c.res = renderError(c, unavailable('The access log could not be written, so nothing was disclosed; retry', 'transient', error));
     }
   };
@@ -225,11 +231,8 @@ const BODY_TYPES: Record<NonNullable<RouteDefinition['body']>, readonly string[]
 
 /** Reads and parses the body: 415 wrong type, 413 too large, 400 not JSON. */
 async function readBody(c: Context<Env>, kind: NonNullable<RouteDefinition['body']>, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > maxBytes) throw payloadTooLarge(`The request body (${declared} bytes) exceeds the limit of ${maxBytes} bytes`);
   assertContentType(c.req.header('content-type'), BODY_TYPES[kind]);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw payloadTooLarge(`The request body (${bytes.byteLength} bytes) exceeds the limit of ${maxBytes} bytes`);
+  const bytes = await readBodyBytes(c.req.raw, maxBytes);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -56,6 +56,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  SEARCH_MAX_EXAMINED: z.coerce.number().int().min(100, 'SEARCH_MAX_EXAMINED must be at least 100').max(100_000).default(10_000),
   AUTH_ISSUER: z.url('AUTH_ISSUER must be the URL of the access-token issuer (iss)').optional(),
   AUTH_AUDIENCE: z.string().min(1, 'AUTH_AUDIENCE must not be empty').optional(),
   AUTH_JWKS_URL: z.url('AUTH_JWKS_URL must be the URL of the issuer\'s JSON Web Key Set').optional(),
@@ -101,6 +102,8 @@ export interface ApiConfig {
   readonly maxBodyBytes: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Stored resources one search request may examine before it answers 400 `too-costly`. */
+  readonly searchMaxExamined: number;
   readonly auth: AuthConfig;
   /** How long audit records are kept, in days. */
   readonly auditRetentionDays: number;
@@ -201,6 +204,7 @@ export async function loadConfig(
     maxBodyBytes: e.MAX_BODY_BYTES,
     defaultPageSize: Math.min(e.DEFAULT_PAGE_SIZE, e.MAX_PAGE_SIZE),
     maxPageSize: e.MAX_PAGE_SIZE,
+    searchMaxExamined: e.SEARCH_MAX_EXAMINED,
     auth,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };

@@ -30,6 +30,21 @@ const EMERGENCY_READABLE_TYPES: ReadonlySet<string> = new Set([...CONSENT_SHARED
 /** The v3 ActReason code of emergency treatment ("break the glass"). */
 const EMERGENCY_PURPOSE = 'ETREAT';
 
+/** Whether the principal acts in an emergency (`purposeOfUse` `ETREAT`, "break the glass"). */
+export function isEmergency(principal: Pick<Principal, 'purposeOfUse'>): boolean {
+  return principal.purposeOfUse === EMERGENCY_PURPOSE;
+}
+
+/** Whether an emergency opens every resource of `resourceType` for reading (rule 5). */
+export function emergencyMayRead(resourceType: string): boolean {
+  return EMERGENCY_READABLE_TYPES.has(resourceType);
+}
+
+/** Whether a Consent can open another organisation's resources of `resourceType` (rule 4). */
+export function consentMayOpen(resourceType: string): boolean {
+  return CONSENT_SHARED_TYPES.has(resourceType);
+}
+
 function sharedBasis({ principal, action, target, consents, now }: AccessRequest): AccessBasis | undefined {
   const organization = principal.organization;
   if (target.resourceType === 'Consent') {
@@ -51,14 +66,14 @@ function basisOf(request: AccessRequest): AccessBasis | undefined {
     const shared = sharedBasis(request);
     if (shared !== undefined) return shared;
   }
-  const emergency = principal.purposeOfUse === EMERGENCY_PURPOSE && action === 'read' && EMERGENCY_READABLE_TYPES.has(target.resourceType);
+  const emergency = isEmergency(principal) && action === 'read' && emergencyMayRead(target.resourceType);
   return emergency ? { kind: 'emergency' } : undefined;
 }
 
 /** Why access was refused, in a sentence that reveals nothing about any Consent's content. */
 function reasonOf({ principal, action, target }: AccessRequest): string {
   const type = target.resourceType;
-  const emergencyNote = principal.purposeOfUse === EMERGENCY_PURPOSE ? '; emergency access (ETREAT) allows reading only' : '';
+  const emergencyNote = isEmergency(principal) ? '; emergency access (ETREAT) allows reading only' : '';
   if (!EMERGENCY_READABLE_TYPES.has(type)) return `only the custodian organisation may access ${type || 'this resource'}`;
   if (target.custodian === undefined) return `the ${type} has no custodian organisation: only an emergency read (ETREAT) is allowed`;
   if (type === 'Consent') {

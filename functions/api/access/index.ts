@@ -20,5 +20,5 @@ export { accessTargetOf, consentFacts } from './consent-facts.js';
 export { consentGrants, grantingConsentId, provisionInForce } from './consent-grant.js';
 export { COUNTY_TIME_ZONE, periodEndInstant, periodStartInstant } from './county-time.js';
 export { CUSTODIAN_EXTENSION_URL, custodianOf, withCustodian, withoutCustodian } from './custodian.js';
-export { canRead, decide, type AccessRequest } from './decide.js';
+export { canRead, consentMayOpen, decide, emergencyMayRead, isEmergency, type AccessRequest } from './decide.js';
 export { isOid, organizationOf, SOTE_ORGANIZATION_SYSTEM } from './organizations.js';

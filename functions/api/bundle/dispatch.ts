@@ -11,6 +11,7 @@ import { ROUTES } from '../routes/registry.js';
 import type { FhirRequest, FhirResponse, InteractionContext, RouteDefinition } from '../routes/types.js';
 import { requireScope } from '../context/request-context.js';
 import { scopeOperationOf } from '../routes/scope-of.js';
+import { assertJsonShape } from '../http/json-shape.js';
 import type { BundleEntryRequest } from './entry.js';
 
 const REASONS: Record<number, string> = {
@@ -19,6 +20,7 @@ const REASONS: Record<number, string> = {
   204: 'No Content',
   304: 'Not Modified',
   400: 'Bad Request',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
@@ -52,11 +54,14 @@ export function patchDocument(binary: Record<string, unknown> | undefined): unkn
   if (binary?.contentType !== 'application/json-patch+json' || typeof binary.data !== 'string') {
     throw badRequest('A PATCH entry needs a Binary with contentType application/json-patch+json and base64 data', 'resource', 'required');
   }
+  let document: unknown;
   try {
-    return JSON.parse(Buffer.from(binary.data, 'base64').toString('utf8')) as unknown;
+    document = JSON.parse(Buffer.from(binary.data, 'base64').toString('utf8')) as unknown;
   } catch {
     throw badRequest('The PATCH entry Binary.data is not base64-encoded JSON', 'resource.data', 'structure');
   }
+  assertJsonShape(document, 'resource.data');
+  return document;
 }
 
 /** Runs `entry` as its own interaction. */

@@ -59,6 +59,8 @@ export async function planWrites(
       const live = previous && !previous.deleted ? previous : undefined;
       // Decided before anything else is said about an existing resource.
       if (previous) await resources.actor.access.require(entry.method === 'DELETE' ? 'delete' : 'update', previous);
+      // Deleting or patching nothing is 404 whatever ifMatch says, exactly as for a resource the caller may not read.
+      if (!previous && (entry.method === 'DELETE' || entry.method === 'PATCH')) throw notFound(`${type}/${id} is not known`);
       if (entry.ifMatch !== undefined && live?.versionId !== entry.ifMatch) {
         throw preconditionFailed(`ifMatch W/"${entry.ifMatch}" does not match the current version ${previous?.versionId ?? '(none)'} of ${type}/${id}`);
       }

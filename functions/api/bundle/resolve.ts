@@ -9,6 +9,7 @@ import { FhirError, badRequest, preconditionFailed } from '../../shared/errors.j
 import type { StoredVersion, ResourceWrite } from '../repository/index.js';
 import type { FhirRequest, InteractionContext } from '../routes/types.js';
 import { isSupportedType } from '../search/parse/registry.js';
+import { requireScope } from '../context/request-context.js';
 import { patchDocument } from './dispatch.js';
 import { entryError, type BundleEntryRequest } from './entry.js';
 import { isConditionalReference, isPlaceholder, mapReferences, referencesIn } from './references.js';
@@ -119,6 +120,8 @@ export async function rewriteReferences(resolved: Map<number, Resolved>, outer: 
         const [type = '', criteria = ''] = reference.split('?', 2);
         const matches = await wrapAsync(item.entry, async () => {
           if (!isSupportedType(type)) throw badRequest(`Conditional reference ${reference} names an unsupported type`);
+          // Resolving it is a search of its type: the token's search scope is needed.
+          requireScope(context.caller, type, 's');
           return context.search.matchesOf(type, criteria, outer.baseUrl);
         });
         if (matches.length !== 1) {

@@ -53,6 +53,9 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
   // Every entry's scope first: a transaction missing one is refused before anything is read.
   for (const entry of entries) {
     if (entry.method !== 'GET') wrap(entry, () => requireScope(context.caller, entry.target.resourceType, writeScopeOperation(entry.method as Exclude<typeof entry.method, 'GET'>)));
+    // A conditional entry searches its type first, so it needs the search scope as well.
+    const conditional = (entry.method === 'POST' && entry.ifNoneExist !== undefined) || ((entry.method === 'PUT' || entry.method === 'DELETE') && entry.target.id === undefined);
+    if (conditional) wrap(entry, () => requireScope(context.caller, entry.target.resourceType, 's'));
   }
   const resolved = await resolveTargets(entries, outer, context);
   assertDistinctTargets(resolved);
@@ -72,7 +75,7 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
       }
     }
     return plan.planned;
-  }, false);
+  }, { versionPinned: false, gate: context.resources.gate });
 
   const response: BundleEntry[] = [];
   for (const entry of entries) {

@@ -1,16 +1,17 @@
 /**
  * Key layout of the single table (see docs/data-model.md).
  *
- * | item                 | PK                              | SK                   |
- * |----------------------|---------------------------------|----------------------|
- * | current version      | `<Type>`                        | `<id>`               |
- * | version record       | `<Type>/<id>`                   | `V#<vid, 10 digits>` |
- * | type sequence        | `SEQ`                           | `<Type>`             |
- * | global change clock  | `SEQ`                           | `*`                  |
- * | reference anchor     | `IX#<Type>#<param>=<reference>` | `<id>`               |
- * | unique identifier    | `UQ#<Type>#<system>\|<value>`   | `UQ`                 |
- * | client's consents    | `CLIENT#<client key>`           | `CONSENTS`           |
- * | audit record         | `AU#<client key>#<yyyy>`        | `<instant>#<id>`     |
+ * | item                | PK                                    | SK                   |
+ * |---------------------|---------------------------------------|----------------------|
+ * | current version     | `<Type>`                              | `<id>`               |
+ * | version record      | `<Type>/<id>`                         | `V#<vid, 10 digits>` |
+ * | type sequence       | `SEQ`                                 | `<Type>`             |
+ * | global change clock | `SEQ`                                 | `*`                  |
+ * | reference anchor    | `IX#<Type>#<param>=<reference>`       | `<id>`               |
+ * | named organisation  | `IX#Consent#named-organization=<oid>` | `<id>`               |
+ * | unique identifier   | `UQ#<Type>#<system>\|<value>`         | `UQ`                 |
+ * | client's consents   | `CLIENT#<client key>`                 | `CONSENTS`           |
+ * | audit record        | `AU#<client key>#<yyyy>`              | `<instant>#<id>`     |
  *
  * All current items of a type share a partition, so a type-level search is a strongly
  * consistent Query (never a Scan); a resource's versions share another.
@@ -50,6 +51,12 @@ export const historySk = (seq: number): string => String(seq).padStart(12, '0');
 
 /** Partition of a reference anchor (`anchor` is `<param>=<reference key>`). */
 export const anchorPk = (resourceType: string, anchor: string): string => `IX#${resourceType}#${anchor}`;
+
+/**
+ * Anchor (see {@link anchorPk}) of a Consent that names an organisation as actor in any
+ * provision, root or nested, permit or deny: how a search finds the Consents naming its caller.
+ */
+export const namedOrganizationAnchor = (oid: string): string => `named-organization=${oid}`;
 
 /** Key of the uniqueness item of a business identifier (`<system>|<value>`). */
 export const uniqueKey = (resourceType: string, identifier: string): Key => ({

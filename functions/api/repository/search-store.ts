@@ -7,7 +7,7 @@ import type { LocalIndexName } from '../../shared/table-definition.js';
 import { batchGetItems } from './batch-get.js';
 import { guard } from './guard.js';
 import { toStoredVersion, type Item } from './item-codec.js';
-import { anchorPk, currentKey, uniqueKey } from './keys.js';
+import { anchorPk, currentKey, custodianSortKey, uniqueKey } from './keys.js';
 import type { StoredVersion } from './types.js';
 
 /** A DynamoDB position to continue a Query from (JSON-serialisable). */
@@ -30,6 +30,7 @@ const LSI: Record<Exclude<TypeWalk['kind'], 'all'>, { index: LocalIndexName; att
   patientIdentifier: { index: 'byPatientIdentifier', attribute: 'lsiPatIdent' },
   lastUpdated: { index: 'byLastUpdated', attribute: 'lsiUpdated' },
 };
+const BY_CUSTODIAN: { index: LocalIndexName; attribute: string } = { index: 'byCustodian', attribute: 'lsiCustodian' };
 
 export class SearchStore {
   constructor(
@@ -41,13 +42,10 @@ export class SearchStore {
   async walkType(resourceType: string, walk: TypeWalk, limit: number, startKey?: StartKey): Promise<CurrentPage> {
     const values: Record<string, AttributeValue> = { ':type': { S: resourceType } };
     let condition = 'PK = :type';
-    let indexName: string | undefined;
+    let lsi: { index: LocalIndexName; attribute: string } | undefined;
     let forward = true;
-    let lsiAttribute: string | undefined;
     if (walk.kind !== 'all') {
-      const lsi = LSI[walk.kind];
-      indexName = lsi.index;
-      lsiAttribute = lsi.attribute;
+      lsi = LSI[walk.kind];
       if (walk.kind === 'lastUpdated') {
         forward = !walk.descending;
         values[':lo'] = { S: walk.low ?? '0' };
@@ -58,26 +56,31 @@ export class SearchStore {
         condition += ` AND ${lsi.attribute} = :v`;
       }
     }
-    const result = await guard(
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          ...(indexName ? { IndexName: indexName } : {}),
-          KeyConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ConsistentRead: true,
-          ScanIndexForward: forward,
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      ),
-    );
-    const items = (result.Items ?? []).map((item) => ({ version: toStoredVersion(item), key: keyOf(item, lsiAttribute) }));
-    return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+    return this.queryPage({ condition, values, lsi, forward, limit, startKey });
   }
 
-  /** Ids of the resources of a type holding an anchor (`<param>=<reference key>`), all pages. */
-  async anchorIds(resourceType: string, anchor: string): Promise<string[]> {
+  /**
+   * One page of the live current items of a type held by `custodian` (byCustodian), in id
+   * order, from the first id after `afterId` on.
+   */
+  async custodianPage(resourceType: string, custodian: string, afterId: string | undefined, limit: number, startKey?: StartKey): Promise<CurrentPage> {
+    const values: Record<string, AttributeValue> = {
+      ':type': { S: resourceType },
+      ':lo': { S: custodianSortKey(custodian, afterId ?? '') },
+      // '~' sorts after every character an id may hold ([A-Za-z0-9-.]).
+      ':hi': { S: custodianSortKey(custodian, '~') },
+    };
+    const condition = `PK = :type AND ${BY_CUSTODIAN.attribute} BETWEEN :lo AND :hi`;
+    const page = await this.queryPage({ condition, values, lsi: BY_CUSTODIAN, forward: true, limit, startKey });
+    // BETWEEN includes its lower bound: the item at `afterId` itself was on the previous page.
+    return afterId === undefined ? page : { ...page, items: page.items.filter((item) => item.version.id !== afterId) };
+  }
+
+  /**
+   * Ids of the resources of a type holding an anchor (`<param>=<reference key>`): all of them,
+   * or, once more than `max` are found, the first `max + 1` (enough to tell there are too many).
+   */
+  async anchorIds(resourceType: string, anchor: string, max = Number.POSITIVE_INFINITY): Promise<string[]> {
     const ids: string[] = [];
     let startKey: StartKey | undefined;
     do {
@@ -88,12 +91,13 @@ export class SearchStore {
             KeyConditionExpression: 'PK = :pk',
             ExpressionAttributeValues: { ':pk': { S: anchorPk(resourceType, anchor) } },
             ConsistentRead: true,
+            ...(Number.isFinite(max) ? { Limit: max + 1 - ids.length } : {}),
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         ),
       );
       for (const item of result.Items ?? []) if (item.SK?.S) ids.push(item.SK.S);
-      startKey = result.LastEvaluatedKey;
+      startKey = ids.length > max ? undefined : result.LastEvaluatedKey;
     } while (startKey);
     return ids;
   }
@@ -112,6 +116,32 @@ export class SearchStore {
     const items = await batchGetItems(this.client, this.tableName, unique.map((id) => currentKey(resourceType, id)));
     const found = new Map(items.map((item) => toStoredVersion(item)).map((version) => [version.id, version]));
     return unique.map((id) => found.get(id)).filter((version): version is StoredVersion => version !== undefined);
+  }
+
+  private async queryPage(query: {
+    readonly condition: string;
+    readonly values: Record<string, AttributeValue>;
+    readonly lsi: { readonly index: LocalIndexName; readonly attribute: string } | undefined;
+    readonly forward: boolean;
+    readonly limit: number;
+    readonly startKey: StartKey | undefined;
+  }): Promise<CurrentPage> {
+    const result = await guard(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...(query.lsi ? { IndexName: query.lsi.index } : {}),
+          KeyConditionExpression: query.condition,
+          ExpressionAttributeValues: query.values,
+          ConsistentRead: true,
+          ScanIndexForward: query.forward,
+          Limit: query.limit,
+          ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
+        }),
+      ),
+    );
+    const items = (result.Items ?? []).map((item) => ({ version: toStoredVersion(item), key: keyOf(item, query.lsi?.attribute) }));
+    return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { allOk } from '../../shared/operation-outcome.js';
 import { badRequest, FhirError, preconditionFailed } from '../../shared/errors.js';
+import { requireScope } from '../context/request-context.js';
 import { parseVersionTag } from '../http/preconditions.js';
 import { isObject } from '../services/validation.js';
 import { writeResponse } from './respond.js';
@@ -20,6 +21,11 @@ function criteriaOf(request: FhirRequest): string {
   return query;
 }
 
+/** A conditional interaction searches the type first, so it needs the token's search scope as well. */
+function requireSearchScope(context: InteractionContext, resourceType: string): void {
+  requireScope(context.caller, resourceType, 's');
+}
+
 function multiple(what: string): FhirError {
   return preconditionFailed(`More than one resource matches the ${what} criteria; make them more selective`, 'multiple-matches');
 }
@@ -29,6 +35,7 @@ export async function createMaybeConditional(request: FhirRequest, context: Inte
   const resourceType = requireType(request);
   const condition = request.header('if-none-exist');
   if (condition === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+  requireSearchScope(context, resourceType);
   const existing = async (): Promise<FhirResponse | undefined> => {
     const matches = await context.search.matchesOf(resourceType, condition.replace(/^\?/, ''), request.baseUrl);
     if (matches.length > 1) throw multiple('If-None-Exist');
@@ -48,6 +55,7 @@ export async function createMaybeConditional(request: FhirRequest, context: Inte
 /** `PUT [base]/[type]?…`: 0 matches → create, 1 → update it, more → 412. */
 export async function conditionalUpdate(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
+  requireSearchScope(context, resourceType);
   const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional update');
   const body = isObject(request.body) ? request.body : undefined;
@@ -69,6 +77,7 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
 /** `DELETE [base]/[type]?…`: one match is deleted; none → 200 with a note; several → 412. */
 export async function conditionalDelete(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
+  requireSearchScope(context, resourceType);
   const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional delete');
   const match = matches[0];

@@ -1,9 +1,13 @@
 /**
  * Derives what a resource is found by ({@link IndexEntries}) from its extracted search values:
  * the patient anchors (local secondary indexes), reference anchors of the multi-valued
- * parameters integrators search by, and business identifiers (unique per type).
+ * parameters integrators search by, and business identifiers (unique per type) — plus what a
+ * search needs to find what its caller may see: a Consent's named organisations, and a
+ * client-key patient anchor wherever the `patient` parameter does not give one.
  */
 import type { FhirResource } from 'fhir/r4.js';
+import { accessTargetOf, clientKeysOf } from '../access/index.js';
+import { namedOrganizationAnchor } from '../repository/keys.js';
 import { extractIndex } from '../search/index-values/index.js';
 import type { ReferenceValue, TokenValue } from '../search/types.js';
 import type { IndexEntries } from '../repository/index.js';
@@ -36,21 +40,30 @@ export const identifierKey = (token: { readonly system?: string; readonly code?:
 export function indexEntries(resource: FhirResource): IndexEntries {
   const values = extractIndex(resource);
   const patients = (values.patient ?? []) as readonly ReferenceValue[];
-  const patientRef = patients.find((ref) => ref.type === 'Patient' && ref.id);
-  const patientIdentifier = patients.find((ref) => ref.identifier?.value)?.identifier;
+  const byReference = patients.find((ref) => ref.type === 'Patient' && ref.id);
+  const byIdentifier = patients.find((ref) => ref.identifier?.value)?.identifier;
+  // The access policy also knows the client by an absolute Patient URL or an untyped identifier,
+  // which `patient` leaves out; the patient indexes must hold every client key, or a search
+  // planned from the caller's consents would miss resources a Consent opens.
+  const clientKeys = clientKeysOf(resource);
+  const patientRef = byReference ? `Patient/${byReference.id}` : clientKeys.find((key) => key.startsWith('Patient/'));
+  const patientIdentifier = byIdentifier ? `${byIdentifier.system ?? ''}|${byIdentifier.value}` : clientKeys.find((key) => !key.startsWith('Patient/'));
   const anchors = new Set<string>();
   for (const param of ANCHORED_PARAMETERS[resource.resourceType] ?? []) {
     for (const reference of (values[param] ?? []) as readonly ReferenceValue[]) {
       for (const key of referenceKeys(reference)) anchors.add(`${param}=${key}`);
     }
   }
+  if (resource.resourceType === 'Consent') {
+    for (const oid of accessTargetOf(resource, undefined).namedOrganizations ?? []) anchors.add(namedOrganizationAnchor(oid));
+  }
   const identifiers = new Set(
     ((values.identifier ?? []) as readonly TokenValue[]).filter((token) => token.code).map((token) => identifierKey(token)),
   );
   return {
     values,
-    ...(patientRef ? { patientRef: `Patient/${patientRef.id}` } : {}),
-    ...(patientIdentifier ? { patientIdentifier: `${patientIdentifier.system ?? ''}|${patientIdentifier.value}` } : {}),
+    ...(patientRef ? { patientRef } : {}),
+    ...(patientIdentifier ? { patientIdentifier } : {}),
     anchors: [...anchors].sort(),
     identifiers: [...identifiers].sort(),
   };

@@ -8,15 +8,18 @@
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { FhirError, badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import { ID_PATTERN } from '../../shared/ids.js';
 import { accessTargetOf, consentFacts } from '../access/consent-facts.js';
 import { withCustodian, withoutCustodian } from '../access/custodian.js';
 import type { AccessBasis, AccessTarget } from '../access/types.js';
 import type { AuditTrail } from '../audit/index.js';
+import { forbiddenScope, scopeAllows } from '../auth/index.js';
 import type { CommitBatch, ResourceRepository, ResourceWrite, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
 import type { AccessGuard } from './access-guard.js';
 import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
 import { isObject, stripServerManaged, validated } from './validation.js';
+import { CommitGate } from './commit-gate.js';
 import { retryWrites } from './write-retry.js';
 
 /** Result of an update or patch. */
@@ -44,6 +47,8 @@ export interface ResourceServiceDeps {
   readonly repository: ResourceRepository;
   /** The request's caller; every interaction is decided and audited for it. */
   readonly actor: Actor;
+  /** Queues this process's write attempts (one per app). @default a gate of this service only */
+  readonly gate?: CommitGate;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -85,12 +90,14 @@ export function writeOf(version: StoredVersion, previous: StoredVersion | undefi
 export class ResourceService {
   readonly repository: ResourceRepository;
   readonly actor: Actor;
+  readonly gate: CommitGate;
   private readonly now: () => Date;
   private readonly newId: () => string;
 
   constructor(deps: ResourceServiceDeps) {
     this.repository = deps.repository;
     this.actor = deps.actor;
+    this.gate = deps.gate ?? new CommitGate();
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => crypto.randomUUID());
   }
@@ -112,9 +119,14 @@ export class ResourceService {
   /**
    * Whether the caller may store `resource` over `current`: the custodian may; anyone else needs
    * the right to update the current version and, if the write moves it to another client, the
-   * new version too (nobody may move a plan into a client they cannot see).
+   * new version too (nobody may move a plan into a client they cannot see). A creation needs the
+   * token's create scope whichever interaction asked for it.
    */
   async authorizeWrite(current: StoredVersion | undefined, resource: FhirResource | undefined, method: WriteMethod): Promise<AccessBasis> {
+    // Creating — a new resource, or a deleted one written again — needs the create scope, also when an update asks for it.
+    if (resource && (!current || current.deleted) && !scopeAllows(this.actor.access.principal.scopes, resource.resourceType, 'c')) {
+      throw forbiddenScope(resource.resourceType, 'c');
+    }
     const action = method === 'DELETE' ? 'delete' : current ? 'update' : 'create';
     if (!current) {
       const decision = await this.actor.access.decide('create', accessTargetOf(resource, this.organization));
@@ -147,7 +159,7 @@ export class ResourceService {
       const planned = this.plan(resourceType, id, resource, undefined, clocks, 'POST', basis);
       await this.commit([planned]);
       return planned.version;
-    }, false);
+    }, { versionPinned: false, gate: this.gate });
   }
 
   /** read: the current version; 404 if it never existed or the caller may not see it, 410 if deleted. */
@@ -178,11 +190,17 @@ export class ResourceService {
     return { ...page, versions, hidden: page.versions.length - versions.length };
   }
 
-  /** vread: one version; a deletion version answers 410; 404 when the caller may not read it. */
+  /**
+   * vread: one version; a deletion version answers 410; 404 when the caller may not read it —
+   * worded as for a version that does not exist, so the answer does not reveal the resource.
+   */
   async vread(resourceType: SupportedResourceType, id: string, versionId: number): Promise<StoredVersion> {
     const version = await this.repository.readVersion(resourceType, id, versionId);
-    if (!version) throw notFound(`${resourceType}/${id} has no version ${versionId}`);
-    await this.actor.access.require('read', version);
+    const missing = notFound(`${resourceType}/${id} has no version ${versionId}`);
+    if (!version) throw missing;
+    await this.actor.access.require('read', version).catch((error: unknown) => {
+      throw error instanceof FhirError && error.status === 404 ? missing : error;
+    });
     if (version.deleted) throw gone(`Version ${versionId} of ${resourceType}/${id} is a deletion`);
     return version;
   }
@@ -218,7 +236,7 @@ export class ResourceService {
       const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE', basis);
       await this.commit([planned]);
       return { deleted: true, version: planned.version };
-    }, false);
+    }, { versionPinned: false, gate: this.gate });
   }
 
   private async writeCurrent(
@@ -232,6 +250,8 @@ export class ResourceService {
       const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
       // Decided before anything else is said about the resource (an If-Match answer would reveal it).
       if (current) await this.actor.access.require('update', current);
+      // A PATCH of nothing is 404 whatever If-Match says, exactly as for a resource the caller may not read.
+      if (!current && method === 'PATCH') throw notFound(`${resourceType}/${id} is not known`);
       if (ifMatch !== undefined && current?.versionId !== ifMatch) {
         throw preconditionFailed(
           `If-Match version ${ifMatch} does not match the current version ${current ? current.versionId : '(none)'} of ${resourceType}/${id}`,
@@ -245,7 +265,7 @@ export class ResourceService {
       const planned = this.plan(resourceType, id, resource, current, { sequence, clock }, method, basis);
       await this.commit([planned]);
       return { version: planned.version, created: !current || current.deleted };
-    }, ifMatch !== undefined);
+    }, { versionPinned: ifMatch !== undefined, gate: this.gate });
   }
 
   /**
@@ -262,6 +282,8 @@ export class ResourceService {
     method: WriteMethod,
     basis: AccessBasis,
   ): PlannedWrite {
+    // Every write path ends here (REST, conditional PUT with a body id, Bundles): an id no URL can reach is refused.
+    if (!ID_PATTERN.test(id)) throw badRequest(`'${id}' is not a usable FHIR id ([A-Za-z0-9-.]{1,64}, not '.' or '..')`, `${resourceType}.id`);
     const { sequence } = clocks;
     let instant = this.now().getTime();
     for (const floor of [previous?.lastUpdated, sequence.lastUpdated, clocks.clock]) {

@@ -10,7 +10,9 @@ import { badRequest } from '../../shared/errors.js';
 import { decodeCursor, encodeCursor, CURSOR_PARAM } from '../paging/cursor.js';
 import type { StoredVersion } from '../repository/index.js';
 import type { SearchStore } from '../repository/search-store.js';
-import { executeSearch, resolveIncludes, type SearchPosition } from '../search/execute/index.js';
+import { isEmergency } from '../access/index.js';
+import { scopeAllows } from '../auth/index.js';
+import { ExaminedBudget, executeSearch, resolveIncludes, type SearchCaller, type SearchPosition } from '../search/execute/index.js';
 import type { AccessGuard } from './access-guard.js';
 import { parseSearchRequest } from '../search/parse/index.js';
 import type { SearchRequest } from '../search/types.js';
@@ -50,17 +52,22 @@ function scopeOf(resourceType: string, params: URLSearchParams): string {
 }
 
 function toPosition(state: unknown): SearchPosition {
-  const value = state as { offset?: unknown; key?: unknown } | null;
+  const value = state as { offset?: unknown; key?: unknown; after?: unknown } | null;
   if (value && typeof value.offset === 'number' && Number.isInteger(value.offset) && value.offset >= 0) return { offset: value.offset };
   if (value && typeof value.key === 'object' && value.key !== null) return { key: value.key as Record<string, never> };
+  if (value && typeof value.after === 'string') return { after: value.after };
   throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
 }
 
-/** What search needs of the request's access decision. */
-export type SearchAccess = Pick<AccessGuard, 'readable' | 'disclosed'>;
+/**
+ * What search needs of the request's access decision; with the principal, searches that name
+ * no patient read only what the caller may see (without it, they walk the whole type).
+ */
+export type SearchAccess = Pick<AccessGuard, 'readable' | 'disclosed'> & Partial<Pick<AccessGuard, 'principal'>>;
 
 export class SearchService {
   private readonly readable: (versions: readonly StoredVersion[]) => Promise<readonly boolean[]>;
+  private readonly caller: SearchCaller | undefined;
 
   constructor(
     private readonly store: SearchStore,
@@ -69,6 +76,25 @@ export class SearchService {
     private readonly access: SearchAccess,
   ) {
     this.readable = (versions) => access.readable(versions);
+    const principal = access.principal;
+    this.caller = principal ? { organization: principal.organization, emergency: isEmergency(principal) } : undefined;
+  }
+
+  /**
+   * Included resources pass the access decision and, beyond the searched type's `s` scope, the
+   * token's read scope of their own type (a CarePlan search must not bring in Goals unseen).
+   */
+  private readonly includable = async (versions: readonly StoredVersion[]): Promise<readonly boolean[]> => {
+    const scopes = this.access.principal?.scopes;
+    const inScope = versions.filter((version) => scopes === undefined || scopeAllows(scopes, version.resourceType, 'r'));
+    const readable = await this.readable(inScope);
+    const allowed = new Set(inScope.filter((_, n) => readable[n]));
+    return versions.map((version) => allowed.has(version));
+  };
+
+  /** What one search request may read, shared by the search and its includes. */
+  private budget(resourceType: string): ExaminedBudget {
+    return new ExaminedBudget(this.config.searchMaxExamined, resourceType);
   }
 
   /** One page of `GET [type]?params`; `baseUrl` is this server's FHIR base as the client sees it. */
@@ -81,8 +107,9 @@ export class SearchService {
     const request = localized(parsed, baseUrl);
     const scope = scopeOf(resourceType, params);
     const position = request.cursor === undefined ? undefined : toPosition(decodeCursor(this.config.cursorSecret, scope, request.cursor));
-    const page = await executeSearch(this.store, request, { access: this.readable, ...(position ? { position } : {}) });
-    const includes = request.summary === 'count' ? [] : await resolveIncludes(this.store, page.matches, request.include, request.revinclude, this.readable);
+    const budget = this.budget(resourceType);
+    const page = await executeSearch(this.store, request, { access: this.readable, budget, ...(this.caller ? { caller: this.caller } : {}), ...(position ? { position } : {}) });
+    const includes = request.summary === 'count' ? [] : await resolveIncludes(this.store, page.matches, request.include, request.revinclude, this.includable, budget);
     if (request.summary !== 'count') this.access.disclosed([...page.matches, ...includes]);
     return {
       request,
@@ -107,7 +134,7 @@ export class SearchService {
     if ([...params.keys()].length === 0) throw badRequest('Conditional criteria must contain at least one search parameter', 'If-None-Exist');
     params.set('_count', String(limit));
     const request = localized(parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit }), baseUrl);
-    const page = await executeSearch(this.store, request, { access: this.readable });
+    const page = await executeSearch(this.store, request, { access: this.readable, budget: this.budget(resourceType), ...(this.caller ? { caller: this.caller } : {}) });
     this.access.disclosed(page.matches);
     return page.matches;
   }

@@ -1,16 +1,20 @@
 /**
  * Runs a parsed search: reads candidates along the plan, keeps those that match every
  * criterion AND pass the access decision — before paging and counting, so a page is always
- * filled with visible results and totals never count invisible ones.
+ * filled with visible results and totals never count invisible ones. Every read counts against
+ * the request's {@link ExaminedBudget}: a search that would read more answers 400 `too-costly`.
  *
  * @see https://hl7.org/fhir/R4/search.html
+ * @see docs/data-model.md ("Searches of a caller that sees little")
  */
 import { badRequest } from '../../../shared/errors.js';
 import type { SearchStore, StartKey, TypeWalk } from '../../repository/search-store.js';
 import type { StoredVersion } from '../../repository/index.js';
 import { compareForSort, matchesCriterion } from '../index-values/index.js';
 import type { SearchRequest } from '../types.js';
+import { ExaminedBudget, MAX_CANDIDATES } from './budget.js';
 import { planSearch, type SourcePlan } from './plan.js';
+import { loadVisibleSet, visiblePages, type SearchCaller, type VisibleSet } from './visible-set.js';
 
 /**
  * The per-request access decision: which of the given candidates the caller may read, in
@@ -19,8 +23,11 @@ import { planSearch, type SourcePlan } from './plan.js';
  */
 export type AccessPredicate = (versions: readonly StoredVersion[]) => Promise<readonly boolean[]>;
 
-/** Where the next page starts. */
-export type SearchPosition = { readonly offset: number } | { readonly key: StartKey };
+/**
+ * Where the next page starts: an offset into a sorted or counted result, a DynamoDB key of a
+ * walk, or the last id of a page of the visible set (id order).
+ */
+export type SearchPosition = { readonly offset: number } | { readonly key: StartKey } | { readonly after: string };
 
 /** One page of matches. */
 export interface SearchPage {
@@ -30,13 +37,25 @@ export interface SearchPage {
   readonly next?: SearchPosition;
 }
 
-/** Bounds the work of searches that must see every candidate (sorting, totals, OR walks). */
-export const MAX_CANDIDATES = 10_000;
+/** Options of {@link executeSearch}. */
+export interface SearchOptions {
+  readonly access: AccessPredicate;
+  readonly position?: SearchPosition;
+  readonly now?: Date;
+  /** Who searches: lets the planner read only what the caller may see. Absent: plan over the whole type. */
+  readonly caller?: SearchCaller;
+  /** What the request may read (shared with its includes). @default {@link MAX_CANDIDATES} candidates */
+  readonly budget?: ExaminedBudget;
+}
+
 /** DynamoDB page size while walking. */
 const WALK_PAGE = 200;
 
 /** Keeps the live candidates that match every criterion and that the caller may read, in order. */
 type Keep = <T extends StoredVersion>(versions: readonly T[]) => Promise<T[]>;
+
+/** Candidates a page of reads at a time, each with the position right after it. */
+type Pages = AsyncIterable<readonly { readonly version: StoredVersion; readonly position: SearchPosition }[]>;
 
 function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date): Keep {
   return async (versions) => {
@@ -48,115 +67,157 @@ function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date
   };
 }
 
-function tooCostly(): Error {
-  return badRequest(
-    `This search would examine more than ${MAX_CANDIDATES} resources; narrow it (e.g. by patient, identifier or status within a patient)`,
-    undefined,
-    'too-costly',
-  );
-}
-
 function byId(a: StoredVersion, b: StoredVersion): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Candidate reads for plans that are small by construction. */
-async function boundedCandidates(store: SearchStore, resourceType: string, plan: SourcePlan): Promise<StoredVersion[]> {
+function byUpdated(a: StoredVersion, b: StoredVersion): number {
+  return a.lastUpdated < b.lastUpdated ? -1 : a.lastUpdated > b.lastUpdated ? 1 : byId(a, b);
+}
+
+/** A cursor of another plan: what the caller may see, or the plan's choice, changed since. */
+function staleCursor(): Error {
+  return badRequest('The paging cursor no longer fits this search (what it reads changed); start again from the first page', '_cursor');
+}
+
+/** Executes `request` and returns the page starting at `position`. */
+export async function executeSearch(store: SearchStore, request: SearchRequest, options: SearchOptions): Promise<SearchPage> {
+  const now = options.now ?? new Date();
+  const keep = visibleMatch(request, options.access, now);
+  const budget = options.budget ?? new ExaminedBudget(MAX_CANDIDATES, request.resourceType);
+  const { position } = options;
+  const plan = planSearch(request);
+  // `_count=0` asks for the total only: count everything rather than link to empty pages.
+  const countAll = request.total === 'accurate' || request.summary === 'count' || request.count === 0;
+  const sorted = request.sort.length > 0;
+  const walk = plan.kind === 'walks' && plan.walks.length === 1 ? plan.walks[0] : undefined;
+
+  // A walk of the whole type (no range to bound it): read the caller's visible set instead.
+  const wholeType = walk !== undefined && (walk.kind === 'all' || (walk.kind === 'lastUpdated' && walk.low === undefined && walk.high === undefined));
+  const visible = wholeType && options.caller ? await loadVisibleSet(store, request.resourceType, options.caller, now, budget) : undefined;
+  if (visible) {
+    if (sorted) return offsetPage(await keep(await drain(store, request.resourceType, visible, budget)), request, position, byId);
+    const after = afterOf(position, request.resourceType);
+    if (countAll) return afterPage(await keep(await drain(store, request.resourceType, visible, budget)), request.count, after);
+    return fillPage(positioned(visiblePages(store, request.resourceType, visible, after, budget)), request.count, keep, position === undefined);
+  }
+
+  const onlyUpdatedSort = request.sort.length === 1 && request.sort[0]?.param.code === '_lastUpdated';
+  if (walk && !countAll && (!sorted || (walk.kind === 'lastUpdated' && onlyUpdatedSort))) {
+    return fillPage(walkPages(store, request.resourceType, walk, keyOf(position, request.resourceType, walk), budget), request.count, keep, position === undefined);
+  }
+  const matches = await keep(await boundedCandidates(store, request.resourceType, plan, budget));
+  return offsetPage(matches, request, position, walk?.kind === 'lastUpdated' ? byUpdated : byId);
+}
+
+/** Candidate reads for plans that are small by construction, or walks read in full. */
+async function boundedCandidates(store: SearchStore, resourceType: string, plan: SourcePlan, budget: ExaminedBudget): Promise<StoredVersion[]> {
   switch (plan.kind) {
     case 'ids':
-      return store.currentByIds(resourceType, plan.ids);
+      return examined(budget, await store.currentByIds(resourceType, plan.ids));
     case 'identifiers': {
       const ids = await Promise.all(plan.identifiers.map((identifier) => store.uniqueId(resourceType, identifier)));
-      return store.currentByIds(resourceType, ids.filter((id): id is string => id !== undefined));
+      return examined(budget, await store.currentByIds(resourceType, ids.filter((id): id is string => id !== undefined)));
     }
     case 'anchors': {
-      const ids = (await Promise.all(plan.anchors.map((anchor) => store.anchorIds(resourceType, anchor)))).flat();
+      const ids: string[] = [];
+      for (const anchor of plan.anchors) ids.push(...examined(budget, await store.anchorIds(resourceType, anchor, budget.remaining)));
       return store.currentByIds(resourceType, ids);
     }
     case 'walks': {
-      const all: StoredVersion[] = [];
-      for (const walk of plan.walks) all.push(...(await walkAll(store, resourceType, walk)));
-      const unique = new Map(all.map((version) => [version.id, version]));
+      const unique = new Map<string, StoredVersion>();
+      for (const walk of plan.walks) {
+        for await (const batch of walkPages(store, resourceType, walk, undefined, budget)) for (const { version } of batch) unique.set(version.id, version);
+      }
       return [...unique.values()];
     }
   }
 }
 
-async function walkAll(store: SearchStore, resourceType: string, walk: TypeWalk): Promise<StoredVersion[]> {
-  const out: StoredVersion[] = [];
-  let key: StartKey | undefined;
-  do {
-    const page = await store.walkType(resourceType, walk, WALK_PAGE, key);
-    out.push(...page.items.map((item) => item.version));
-    if (out.length > MAX_CANDIDATES) throw tooCostly();
-    key = page.lastKey;
-  } while (key);
-  return out;
+function examined<T>(budget: ExaminedBudget, items: T[]): T[] {
+  budget.examine(items.length);
+  return items;
 }
 
-/** Executes `request` and returns the page starting at `position`. */
-export async function executeSearch(
-  store: SearchStore,
-  request: SearchRequest,
-  options: { readonly access: AccessPredicate; readonly position?: SearchPosition; readonly now?: Date },
-): Promise<SearchPage> {
-  const now = options.now ?? new Date();
-  const keep = visibleMatch(request, options.access, now);
-  const plan = planSearch(request);
-  // `_count=0` asks for the total only: count everything rather than link to empty pages.
-  const countAll = request.total === 'accurate' || request.summary === 'count' || request.count === 0;
-  const single = plan.kind === 'walks' && plan.walks.length === 1 ? plan.walks[0] : undefined;
-  const walkOrdersResults = single !== undefined && (request.sort.length === 0 || single.kind === 'lastUpdated');
-  if (single && walkOrdersResults && !(single.kind === 'all' && request.sort.length > 0)) {
-    return streamWalk(store, request, single, keep, countAll, options.position);
+/** One walk from `startKey` on, page by page, each page counted against the budget. */
+async function* walkPages(store: SearchStore, resourceType: string, walk: TypeWalk, startKey: StartKey | undefined, budget: ExaminedBudget): Pages {
+  let key = startKey;
+  do {
+    const page = await store.walkType(resourceType, walk, budget.pageSize(WALK_PAGE), key);
+    budget.examine(page.items.length);
+    yield page.items.map((item) => ({ version: item.version, position: { key: item.key } }));
+    key = page.lastKey;
+  } while (key);
+}
+
+async function* positioned(pages: AsyncIterable<readonly StoredVersion[]>): Pages {
+  for await (const page of pages) yield page.map((version) => ({ version, position: { after: version.id } }));
+}
+
+/** The whole visible set, in id order (bounded by the budget). */
+async function drain(store: SearchStore, resourceType: string, visible: VisibleSet, budget: ExaminedBudget): Promise<StoredVersion[]> {
+  const all: StoredVersion[] = [];
+  for await (const page of visiblePages(store, resourceType, visible, undefined, budget)) all.push(...page);
+  return all;
+}
+
+/**
+ * Fills one page from `pages`, in their order: stops at the first visible match beyond the page
+ * (then `next` points right after the page's last match). A walk that saw everything from the
+ * start also knows the total.
+ */
+async function fillPage(pages: Pages, count: number, keep: Keep, fromTop: boolean): Promise<SearchPage> {
+  const matches: StoredVersion[] = [];
+  let next: SearchPosition | undefined;
+  for await (const batch of pages) {
+    const kept = new Set(await keep(batch.map((candidate) => candidate.version)));
+    for (const candidate of batch) {
+      if (!kept.has(candidate.version)) continue;
+      if (matches.length >= count) return { matches, ...(next ? { next } : {}) };
+      matches.push(candidate.version);
+      next = candidate.position;
+    }
   }
-  const matches = await keep(await boundedCandidates(store, request.resourceType, plan));
-  matches.sort((a, b) => (request.sort.length > 0 ? compareForSort(a.index!.values, b.index!.values, request.sort) || byId(a, b) : byId(a, b)));
-  const offset = options.position && 'offset' in options.position ? options.position.offset : 0;
+  return { matches, ...(fromTop ? { total: matches.length } : {}) };
+}
+
+/** A page of all matches, sorted (by the request's `_sort`, then `order`), at an offset. */
+function offsetPage(matches: StoredVersion[], request: SearchRequest, position: SearchPosition | undefined, order: typeof byId): SearchPage {
+  if (position !== undefined && !('offset' in position)) throw staleCursor();
+  matches.sort((a, b) => (request.sort.length > 0 ? compareForSort(a.index!.values, b.index!.values, request.sort) || byId(a, b) : order(a, b)));
+  const offset = position?.offset ?? 0;
   const page = matches.slice(offset, offset + request.count);
   const hasNext = offset + request.count < matches.length && request.count > 0;
   return { matches: page, total: matches.length, ...(hasNext ? { next: { offset: offset + request.count } } : {}) };
 }
 
-/** Walks one index in its own order, filling the page with visible matches. */
-async function streamWalk(
-  store: SearchStore,
-  request: SearchRequest,
-  walk: TypeWalk,
-  keep: Keep,
-  countAll: boolean,
-  position: SearchPosition | undefined,
-): Promise<SearchPage> {
-  const matches: StoredVersion[] = [];
-  let next: SearchPosition | undefined;
-  let key: StartKey | undefined = position && 'key' in position ? position.key : undefined;
-  let counted = 0;
-  let examined = 0;
-  const startedFromTop = key === undefined;
-  do {
-    const page = await store.walkType(request.resourceType, walk, WALK_PAGE, key);
-    const kept = new Set(await keep(page.items.map((item) => item.version)));
-    for (const item of page.items) {
-      if (!kept.has(item.version)) continue;
-      counted++;
-      if (matches.length < request.count) {
-        matches.push(item.version);
-        if (matches.length === request.count) next = { key: item.key };
-      } else if (!countAll) {
-        // A further match exists: the page is full and `next` already points after its last entry.
-        return { matches, next: next ?? { key: item.key } };
-      }
-    }
-    examined += page.items.length;
-    if (countAll && examined > MAX_CANDIDATES) throw tooCostly();
-    key = page.lastKey;
-  } while (key);
-  const hasMore = counted > matches.length;
-  // Known exactly when this walk saw everything from the start; a later page recounts.
-  const total = startedFromTop ? counted : countAll ? await countWalk(store, request.resourceType, walk, keep) : undefined;
-  return { matches, ...(total !== undefined ? { total } : {}), ...(hasMore && next ? { next } : {}) };
+/** A page of all matches (in id order) after the id `after`; keyset paging, so it is stable. */
+function afterPage(matches: readonly StoredVersion[], count: number, after: string | undefined): SearchPage {
+  const rest = after === undefined ? matches : matches.filter((version) => version.id > after);
+  const page = rest.slice(0, count);
+  const last = page[page.length - 1];
+  return { matches: page, total: matches.length, ...(rest.length > count && count > 0 && last ? { next: { after: last.id } } : {}) };
 }
 
-async function countWalk(store: SearchStore, resourceType: string, walk: TypeWalk, keep: Keep): Promise<number> {
-  return (await keep(await walkAll(store, resourceType, walk))).length;
+/** The id to continue the visible set after (a whole-type walk's key is a position in id order too). */
+function afterOf(position: SearchPosition | undefined, resourceType: string): string | undefined {
+  if (position === undefined) return undefined;
+  if ('after' in position) return position.after;
+  const id = 'key' in position ? typeKeyId(position.key, resourceType) : undefined;
+  if (id === undefined) throw staleCursor();
+  return id;
+}
+
+/** The DynamoDB key to continue a walk from (an id of the visible set continues a walk of the type in id order). */
+function keyOf(position: SearchPosition | undefined, resourceType: string, walk: TypeWalk): StartKey | undefined {
+  if (position === undefined) return undefined;
+  if ('key' in position) return position.key;
+  if ('after' in position && walk.kind === 'all') return { PK: { S: resourceType }, SK: { S: position.after } };
+  throw staleCursor();
+}
+
+/** The id a key of the base table's type partition stands at, if it is one. */
+function typeKeyId(key: StartKey, resourceType: string): string | undefined {
+  const names = Object.keys(key);
+  return names.length === 2 && key.PK?.S === resourceType && key.SK?.S !== undefined ? key.SK.S : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * `_include` and `_revinclude`: the resources the matches point to, and those pointing at the
- * matches — through the same access decision as the matches.
+ * matches — through the same access decision as the matches, and within the request's budget.
  *
  * @see https://hl7.org/fhir/R4/search.html#include
  */
@@ -9,8 +9,8 @@ import type { StoredVersion } from '../../repository/index.js';
 import { ANCHORED_PARAMETERS } from '../../services/index-entries.js';
 import { SUPPORTED_RESOURCE_TYPES } from '../../../../schemas/index.js';
 import type { IncludeSpec, ReferenceValue } from '../types.js';
+import type { ExaminedBudget } from './budget.js';
 import type { AccessPredicate } from './execute.js';
-import { MAX_CANDIDATES } from './execute.js';
 
 const SUPPORTED: ReadonlySet<string> = new Set(SUPPORTED_RESOURCE_TYPES);
 /** `:iterate` follows includes of includes at most this deep. */
@@ -23,7 +23,7 @@ function references(version: StoredVersion, spec: IncludeSpec): ReferenceValue[]
   return values.filter((ref) => ref.type && ref.id && SUPPORTED.has(ref.type) && (!spec.targetType || ref.type === spec.targetType));
 }
 
-async function forward(store: SearchStore, sources: readonly StoredVersion[], specs: readonly IncludeSpec[]): Promise<StoredVersion[]> {
+async function forward(store: SearchStore, sources: readonly StoredVersion[], specs: readonly IncludeSpec[], budget: ExaminedBudget): Promise<StoredVersion[]> {
   const wanted = new Map<string, Set<string>>();
   for (const spec of specs) {
     for (const source of sources.filter((version) => version.resourceType === spec.sourceType)) {
@@ -33,39 +33,42 @@ async function forward(store: SearchStore, sources: readonly StoredVersion[], sp
       }
     }
   }
-  const found = await Promise.all([...wanted].map(([type, ids]) => store.currentByIds(type, [...ids])));
-  return found.flat();
+  const found = (await Promise.all([...wanted].map(([type, ids]) => store.currentByIds(type, [...ids])))).flat();
+  budget.examine(found.length);
+  return found;
 }
 
-async function reverse(store: SearchStore, targets: readonly StoredVersion[], specs: readonly IncludeSpec[]): Promise<StoredVersion[]> {
+async function reverse(store: SearchStore, targets: readonly StoredVersion[], specs: readonly IncludeSpec[], budget: ExaminedBudget): Promise<StoredVersion[]> {
   const out: StoredVersion[] = [];
   for (const spec of specs) {
     const anchored = ANCHORED_PARAMETERS[spec.sourceType]?.includes(spec.param.code) ?? false;
-    for (const target of targets) {
-      if (spec.targetType && spec.targetType !== target.resourceType) continue;
-      if (anchored) {
-        const ids = await store.anchorIds(spec.sourceType, `${spec.param.code}=${keyOf(target)}`);
-        out.push(...(await store.currentByIds(spec.sourceType, ids)));
-      } else {
-        out.push(...(await pointingAt(store, spec, target)));
-      }
+    const wanted = targets.filter((target) => !spec.targetType || spec.targetType === target.resourceType);
+    if (wanted.length === 0) continue;
+    if (!anchored) {
+      out.push(...(await pointingAt(store, spec, wanted, budget)));
+      continue;
+    }
+    for (const target of wanted) {
+      const ids = await store.anchorIds(spec.sourceType, `${spec.param.code}=${keyOf(target)}`, budget.remaining);
+      budget.examine(ids.length);
+      out.push(...(await store.currentByIds(spec.sourceType, ids)));
     }
   }
   return out;
 }
 
-/** Without an anchor, walk the source type once (bounded) and keep those referencing `target`. */
-async function pointingAt(store: SearchStore, spec: IncludeSpec, target: StoredVersion): Promise<StoredVersion[]> {
+/** Without an anchor, walk the source type once (within the budget) and keep those referencing a target. */
+async function pointingAt(store: SearchStore, spec: IncludeSpec, targets: readonly StoredVersion[], budget: ExaminedBudget): Promise<StoredVersion[]> {
+  const wanted = new Set(targets.map(keyOf));
   const out: StoredVersion[] = [];
   let key: StartKey | undefined;
-  let examined = 0;
   do {
-    const page = await store.walkType(spec.sourceType, { kind: 'all' }, 200, key);
+    const page = await store.walkType(spec.sourceType, { kind: 'all' }, budget.pageSize(200), key);
+    budget.examine(page.items.length);
     for (const { version } of page.items) {
-      if (references(version, { ...spec, targetType: target.resourceType }).some((ref) => ref.id === target.id)) out.push(version);
+      if (references(version, spec).some((ref) => wanted.has(`${ref.type}/${ref.id}`))) out.push(version);
     }
-    examined += page.items.length;
-    key = examined < MAX_CANDIDATES ? page.lastKey : undefined;
+    key = page.lastKey;
   } while (key);
   return out;
 }
@@ -77,6 +80,7 @@ export async function resolveIncludes(
   include: readonly IncludeSpec[],
   revinclude: readonly IncludeSpec[],
   access: AccessPredicate,
+  budget: ExaminedBudget,
 ): Promise<StoredVersion[]> {
   const seen = new Set(matches.map(keyOf));
   const included: StoredVersion[] = [];
@@ -85,7 +89,7 @@ export async function resolveIncludes(
     const includeSpecs = round === 0 ? include : include.filter((spec) => spec.iterate);
     const revSpecs = round === 0 ? revinclude : revinclude.filter((spec) => spec.iterate);
     if (includeSpecs.length === 0 && revSpecs.length === 0) break;
-    const found = [...(await forward(store, frontier, includeSpecs)), ...(await reverse(store, frontier, revSpecs))];
+    const found = [...(await forward(store, frontier, includeSpecs, budget)), ...(await reverse(store, frontier, revSpecs, budget))];
     const live = found.filter((version) => !version.deleted && !seen.has(keyOf(version)));
     const allowed = await access(live);
     const fresh = live.filter((_, n) => allowed[n]);

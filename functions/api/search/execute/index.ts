@@ -1,4 +1,6 @@
-export { executeSearch, MAX_CANDIDATES, type AccessPredicate, type SearchPage, type SearchPosition } from './execute.js';
+export { executeSearch, type AccessPredicate, type SearchOptions, type SearchPage, type SearchPosition } from './execute.js';
+export { ExaminedBudget, MAX_CANDIDATES, tooCostly } from './budget.js';
 export { resolveIncludes } from './include.js';
 export { planSearch, type SourcePlan } from './plan.js';
 export { subset } from './subset.js';
+export { MAX_NAMING_CONSENTS, type SearchCaller } from './visible-set.js';

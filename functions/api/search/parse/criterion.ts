@@ -20,6 +20,9 @@ export interface CriterionTarget {
 
 const DATE_PREFIX = /^(eq|ne|gt|lt|ge|le|sa|eb|ap)/;
 
+/** Most comma-separated alternatives one parameter may list (each can cost a DynamoDB read). */
+export const MAX_ALTERNATIVES = 100;
+
 /** `[prefix]date`; the prefix defaults to `eq`. @see https://hl7.org/fhir/R4/search.html#prefix */
 function parseDateValue(raw: string, name: string): CriterionValue {
   const match = DATE_PREFIX.exec(raw);
@@ -59,7 +62,11 @@ function parseValue(target: CriterionTarget, raw: string, name: string): Criteri
  * @see https://hl7.org/fhir/R4/search.html#escaping
  */
 export function parseCriterion(target: CriterionTarget, raw: string, name: string): Criterion {
-  const values = splitUnescaped(raw, ',').map((alternative) => {
+  const alternatives = splitUnescaped(raw, ',');
+  if (alternatives.length > MAX_ALTERNATIVES) {
+    throw badRequest(`'${name}' lists ${alternatives.length} alternatives; at most ${MAX_ALTERNATIVES} are allowed in one parameter — split the search`, name, 'too-costly');
+  }
+  const values = alternatives.map((alternative) => {
     if (alternative === '') throw badRequest(raw === '' ? `'${name}' has an empty value` : `'${name}' has an empty alternative in '${raw}'`, name, 'value');
     return parseValue(target, alternative, name);
   });
