@@ -1,5 +1,6 @@
 /**
- * FHIR R4 invariants that can be checked without resolving references.
+ * FHIR R4 invariants that can be checked without resolving references, and this API's rules for
+ * Finnish identifiers (fi-hetu, fi-sote-oid on every `Identifier`).
  *
  * Element invariants ({@link ElementInvariant}) are attached by the generator to the schema of
  * the element they constrain, so they also run inside contained resources and report paths
@@ -10,6 +11,7 @@
  *
  * @see https://hl7.org/fhir/R4/conformance-rules.html#constraints
  */
+import { checkHenkilotunnus } from './henkilotunnus.js';
 import { checkNarrativeXhtml } from './xhtml.js';
 
 /** A failed invariant, located relative to the element it was checked on. */
@@ -78,6 +80,41 @@ export const ext1: ElementInvariant = (extension) => {
 export const narrativeDiv: ElementInvariant = (narrative) => {
   const div = narrative['div'];
   return typeof div === 'string' ? checkNarrativeXhtml(div).map(({ key, message }) => ({ key, message, path: ['div'] })) : [];
+};
+
+/** Identifier system of the Finnish personal identity code (HL7 Finland Base Profiles, Patient `identifier[PIC]`). */
+export const HENKILOTUNNUS_SYSTEM = 'urn:oid:1.2.246.21';
+
+/** Identifier system of the SOTE organisation register (SOTE-organisaatiorekisteri); values are OIDs. */
+export const SOTE_ORGANIZATION_SYSTEM = 'urn:oid:1.2.246.537.6.202.2008';
+
+/** A bare OID in dotted form, as the R4 `oid` type has it without `urn:oid:`. */
+const OID = /^[0-2](\.(0|[1-9]\d*))+$/;
+
+/** The value quoted for a message, unless it is too long to be worth repeating back. */
+const quoted = (value: string, max: number): string => (value.length <= max ? `'${value}'` : 'The value');
+
+/**
+ * fi-hetu on `Identifier`: a value in the henkilötunnus system is a valid henkilötunnus (format,
+ * century sign, birth date, individual number and check character; see `./henkilotunnus.ts`).
+ * @see https://hl7.fi/fhir/finnish-base-profiles
+ */
+export const henkilotunnus: ElementInvariant = (identifier) => {
+  const value = identifier['value'];
+  if (identifier['system'] !== HENKILOTUNNUS_SYSTEM || typeof value !== 'string') return [];
+  const problem = checkHenkilotunnus(value);
+  return problem ? violation('fi-hetu', `${quoted(value, 20)} is not a valid henkilötunnus: ${problem}`, ['value']) : [];
+};
+
+/**
+ * fi-sote-oid on `Identifier`: a value in the SOTE organisation register system is an OID
+ * (`1.2.246.10.<business id>.10.<unit>`), without the `urn:oid:` prefix.
+ * @see https://hl7.org/fhir/R4/datatypes.html#oid
+ */
+export const soteOrganizationOid: ElementInvariant = (identifier) => {
+  const value = identifier['value'];
+  if (identifier['system'] !== SOTE_ORGANIZATION_SYSTEM || typeof value !== 'string' || OID.test(value)) return [];
+  return violation('fi-sote-oid', `${quoted(value, 64)} is not an OID: a SOTE organisation identifier is a dotted OID such as 1.2.246.10.12345678.10.1`, ['value']);
 };
 
 /** Splits a FHIR date/dateTime into what can be compared: date-only strings by text, full times as instants. */

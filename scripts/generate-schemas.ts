@@ -31,6 +31,7 @@ const INVARIANTS: Readonly<Record<string, readonly string[]>> = {
   Consent: ['ppc1', 'ppc2'],
   'Goal.target': ['gol1'],
   Extension: ['ext1'],
+  Identifier: ['henkilotunnus', 'soteOrganizationOid'],
   Narrative: ['narrativeDiv'],
   Period: ['per1'],
 };

@@ -1229,7 +1229,7 @@ export const IdentifierSchema: z.ZodType<Identifier> = z.lazy(() =>
       period: PeriodSchema.optional(),
       assigner: ReferenceSchema.optional(),
     })
-    .superRefine(p.elementChecks([], []), { when: p.always }),
+    .superRefine(p.elementChecks([], [inv.henkilotunnus, inv.soteOrganizationOid]), { when: p.always }),
 );
 
 /** FHIR R4 `Meta`. @see http://hl7.org/fhir/StructureDefinition/Meta */

@@ -91,7 +91,7 @@ describe('string primitives hold any character XML allows except control charact
     ['CarePlan.activity[0].detail.description', (r: any, v: string): void => { r.activity[0].detail.description = v; }],
     ['CarePlan.note[0].text', (r: any, v: string): void => { r.note[0].text = v; }],
     ['CarePlan.category[0].coding[0].display', (r: any, v: string): void => { r.category[0].coding[0].display = v; }],
-    ['CarePlan.subject.identifier.value', (r: any, v: string): void => { r.subject.identifier.value = v; }],
+    ['CarePlan.subject.identifier.value', (r: any, v: string): void => { r.subject.identifier = { system: 'https://example.fi/sid/asiakas', value: v }; }],
     ['CarePlan.extension[1].valueString', (r: any, v: string): void => { r.extension.push({ url: 'https://example.fi/ext/huomio', valueString: v }); }],
     ['CarePlan.extension[1].extension[0].valueString', (r: any, v: string): void => { r.extension.push({ url: 'https://example.fi/ext/a', extension: [{ url: 'osa', valueString: v }] }); }],
     ['CarePlan.contained[0].name', (r: any, v: string): void => { r.contained = [{ resourceType: 'CareTeam', id: 't', name: v }]; r.careTeam = [{ reference: '#t' }]; }],

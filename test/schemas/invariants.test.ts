@@ -88,6 +88,70 @@ describe('Goal invariants', () => {
   });
 });
 
+describe('Finnish identifier invariants on Identifier', () => {
+  const HETU = 'urn:oid:1.2.246.21';
+  const SOTE = 'urn:oid:1.2.246.537.6.202.2008';
+  const byHetu = (value: string) => ({ type: 'Patient', identifier: { system: HETU, value } });
+
+  it('fi-hetu: rejects a wrong check character in CarePlan.subject and names the value (422)', () => {
+    expectInvariant('CarePlan', { ...carePlanFixture(), subject: byHetu('010190-999Y') }, 'fi-hetu', 'CarePlan.subject.identifier.value');
+    const result = validateResource('CarePlan', { ...carePlanFixture(), subject: byHetu('010190-999Y') });
+    expect(result.ok ? '' : result.issues[0]?.diagnostics).toBe("fi-hetu: '010190-999Y' is not a valid henkilötunnus: check character should be W, not 'Y'");
+  });
+
+  it('fi-hetu: checks Consent.patient, Goal.identifier, repeated references and extensions', () => {
+    expectInvariant('Consent', { ...consentFixture(), patient: byHetu('300290-999W') }, 'fi-hetu', 'Consent.patient.identifier.value');
+    expectInvariant('Goal', { ...goalFixture(), identifier: [{ system: HETU, value: '311080G999X' }] }, 'fi-hetu', 'Goal.identifier[0].value');
+    const plan = carePlanFixture();
+    expectInvariant('CarePlan', { ...plan, contributor: [plan.contributor![0], byHetu('311080-001X')] }, 'fi-hetu', 'CarePlan.contributor[1].identifier.value');
+    const extension = [{ url: 'https://example.fi/ext', valueIdentifier: { system: HETU, value: '311080-999x' } }];
+    expectInvariant('CarePlan', { ...plan, extension }, 'fi-hetu', 'CarePlan.extension[0].valueIdentifier.value');
+    const assigned = { system: 'https://example.fi/sid/x', value: '1', assigner: { identifier: { system: HETU, value: '1' } } };
+    expectInvariant('Goal', { ...goalFixture(), identifier: [assigned] }, 'fi-hetu', 'Goal.identifier[0].assigner.identifier.value');
+  });
+
+  it('fi-hetu: does not repeat a long value back', () => {
+    const result = validateResource('CarePlan', { ...carePlanFixture(), subject: byHetu('9'.repeat(5000)) });
+    expect(result.ok ? '' : result.issues[0]?.diagnostics).toBe('fi-hetu: The value is not a valid henkilötunnus: must be 11 characters (DDMMYYCZZZQ), not 5000');
+  });
+
+  it('fi-hetu: checks identifiers inside contained resources', () => {
+    const contained = [{ resourceType: 'Goal', id: 'g', lifecycleStatus: 'active', description: { text: 'x' }, subject: byHetu('131052-308U') }];
+    expectInvariant('CarePlan', { ...carePlanFixture(), goal: [{ reference: '#g' }], contained }, 'fi-hetu', 'CarePlan.contained[0].subject.identifier.value');
+  });
+
+  it('fi-hetu: accepts valid codes with every kind of century sign, other systems and a value given only by extension', () => {
+    for (const value of ['311080-999X', '311080Y999X', '020516C903K', '020516A903K', '010100+999N']) {
+      expect(validateResource('CarePlan', { ...carePlanFixture(), subject: byHetu(value) })).toMatchObject({ ok: true });
+    }
+    const other = { identifier: { system: 'https://example.fi/sid/client', value: '010190-999Y' } };
+    expect(validateResource('CarePlan', { ...carePlanFixture(), subject: other }).ok).toBe(true);
+    const absent = { identifier: { system: HETU, _value: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' }] } } };
+    expect(validateResource('CarePlan', { ...carePlanFixture(), subject: absent }).ok).toBe(true);
+  });
+
+  it('fi-sote-oid: rejects a SOTE organisation identifier that is not a dotted OID (422)', () => {
+    const organization = (value: string) => [{ type: 'Organization', identifier: { system: SOTE, value } }];
+    for (const value of ['Terveysasema', 'urn:oid:1.2.246.10.12345678.10.1', '1.2.246.010.1', '3.1', '1', '1.2.']) {
+      expectInvariant('CareTeam', { ...careTeamFixture(), managingOrganization: organization(value) }, 'fi-sote-oid', 'CareTeam.managingOrganization[0].identifier.value');
+    }
+    for (const value of ['1.2.246.10.12345678.10.1', '0.0', '2.999']) {
+      expect(validateResource('CareTeam', { ...careTeamFixture(), managingOrganization: organization(value) }).ok).toBe(true);
+    }
+  });
+
+  it('reports a bad henkilötunnus and a bad SOTE identifier together (422)', () => {
+    const consent = consentFixture();
+    consent.patient = byHetu('311080-999Y');
+    consent.provision!.actor![0]!.reference = { identifier: { system: SOTE, value: 'Terveysasema' } };
+    const result = validateResource('Consent', consent);
+    expect(result).toMatchObject({ ok: false, status: 422 });
+    if (!result.ok) {
+      expect(result.issues.map((issue) => issue.expression?.[0])).toEqual(['Consent.patient.identifier.value', 'Consent.provision.actor[0].reference.identifier.value']);
+    }
+  });
+});
+
 describe('datatype and resource-wide invariants', () => {
   it('per-1: rejects a Period whose start is after its end (422)', () => {
     expectInvariant('CarePlan', { ...carePlanFixture(), period: { start: '2027-05-16', end: '2026-11-16' } }, 'per-1', 'CarePlan.period');
