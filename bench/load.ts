@@ -27,6 +27,7 @@ import { GLOBAL_CLOCK } from '../functions/api/repository/keys.js';
 import { buildTransaction } from '../functions/api/repository/transaction.js';
 import { ResourceService, writeOf } from '../functions/api/services/resource-service.js';
 import { BENCH_ORG, benchActor } from './actor.js';
+import { SOTE_ORGANIZATION_SYSTEM } from '../functions/api/access/index.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
 
 /** Henkilötunnus (Finnish personal identity code) system. */
@@ -35,6 +36,17 @@ export const HETU_SYSTEM = 'urn:oid:1.2.246.21';
 export const PLAN_IDENTIFIER_SYSTEM = 'https://example.fi/fhir/NamingSystem/shared-care-plan-id';
 /** Resources stored per synthetic patient: 1 CarePlan, 1 CareTeam, 1 Consent, 2 Goals. */
 export const RESOURCES_PER_PATIENT = 5;
+/**
+ * A second organisation (synthetic OID, the fictitious business ID 7654321) that holds nothing
+ * but is named by the Consents of a few patients: what a non-custodian's search finds.
+ */
+export const PARTNER_ORG = '1.2.246.10.7654321.10.3';
+/**
+ * Whether patient `index`'s Consent also names {@link PARTNER_ORG}, from 2023-12-01 with no end
+ * (so it is in force whenever the benchmark runs): every 20th of the first 200 patients, so a table of 1 000
+ * resources and one of 100 000 both hold the same 10 such clients.
+ */
+export const namesPartner = (index: number): boolean => index < 200 && index % 20 === 0;
 /**
  * Patients per care unit. Each unit has its own {@link PRACTITIONERS_PER_UNIT} practitioners, and
  * every care team draws its members from its unit, so how many teams a practitioner is in does
@@ -218,6 +230,11 @@ export function syntheticPatient(index: number): SyntheticPatient {
     dateTime: `${isoDate(start - 4 * 86_400_000)}T09:15:00+02:00`,
     provision: { ...consentBase.provision, period: { start: isoDate(start - 4 * 86_400_000), end: isoDate(start + 361 * 86_400_000) } },
   };
+  if (namesPartner(index)) {
+    const actors = consentBase.provision?.actor ?? [];
+    const partner = { role: actors[0]!.role, reference: { type: 'Organization', identifier: { system: SOTE_ORGANIZATION_SYSTEM, value: PARTNER_ORG } } };
+    consent.provision = { ...consent.provision, period: { start: '2023-12-01' }, actor: [...actors, partner] };
+  }
 
   return {
     index,

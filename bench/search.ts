@@ -8,7 +8,10 @@
  * other, alternating which goes first, so both see the same machine conditions and the same result
  * sizes, and the ratio p50(large) / p50(small) shows how a search's latency grows with the table.
  * Every response is checked — 200, exactly the expected ids, the expected total — so a broken
- * search cannot look fast.
+ * search cannot look fast. The searches run as the organisation that holds the data
+ * ({@link BENCH_ORG}), except one that names no patient at all (`CarePlan?status=active`), run as
+ * {@link PARTNER_ORG}, which holds nothing and which the Consents of 10 clients name: the
+ * visible-set plan must keep it as fast at 100 000 resources as at 1 000.
  *
  * Before loading, the loader is checked against the API itself: the same patients are created
  * once through {@link ResourceService.create} (the create route's path) and once by the loader,
@@ -22,11 +25,23 @@ import { serve, type ServerType } from '@hono/node-server';
 import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
 import { DynamoResourceRepository } from '../functions/api/repository/index.js';
 import { ResourceService } from '../functions/api/services/resource-service.js';
-import { benchActor } from './actor.js';
+import { BENCH_ORG, benchActor } from './actor.js';
+import { mintToken, testKeys } from '../test/support/tokens.js';
 import { loadConfig } from '../functions/shared/config.js';
 import { createTable } from '../scripts/local/create-table.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../scripts/local/dynamodb-local.js';
-import { HETU_SYSTEM, loadSynthetic, PATIENTS_PER_UNIT, RESOURCES_PER_PATIENT, seededRandom, syntheticPatient, type LoadResult, type SyntheticPatient } from './load.js';
+import {
+  HETU_SYSTEM,
+  loadSynthetic,
+  namesPartner,
+  PARTNER_ORG,
+  PATIENTS_PER_UNIT,
+  RESOURCES_PER_PATIENT,
+  seededRandom,
+  syntheticPatient,
+  type LoadResult,
+  type SyntheticPatient,
+} from './load.js';
 import { ms, quantile } from './stats.js';
 
 /** Options of {@link benchSearch}. */
@@ -70,10 +85,14 @@ interface Summary {
   readonly p95: number;
 }
 
-/** One request: a search path below the FHIR base and the ids it must answer (any order). */
+/** Who searches: the organisation holding the data, or one that only Consents name. */
+type Caller = 'custodian' | 'partner';
+
+/** One request: a search path below the FHIR base, who asks, and the ids it must answer (any order). */
 interface Probe {
   readonly path: string;
   readonly expected: readonly string[];
+  readonly caller?: Caller;
 }
 
 /** A query kind: builds a probe for a target patient (present in both tables). */
@@ -90,8 +109,10 @@ const q = encodeURIComponent;
 /**
  * The query kinds. `careTeamsOf` maps `Practitioner/<id>` to the care teams it is a participant
  * of; practitioners belong to one care unit, so the set is the same in both tables.
+ * `partnerPlans` are the active care plans of the clients whose Consents name
+ * {@link PARTNER_ORG}, the same in both tables.
  */
-function queryKinds(careTeamsOf: ReadonlyMap<string, readonly string[]>): QueryKind[] {
+function queryKinds(careTeamsOf: ReadonlyMap<string, readonly string[]>, partnerPlans: readonly string[]): QueryKind[] {
   return [
     { name: 'by patient: `CarePlan?patient=Patient/<id>`', probe: (p) => ({ path: `CarePlan?patient=${q(`Patient/${p.patientId}`)}`, expected: [p.carePlanId] }) },
     {
@@ -113,12 +134,16 @@ function queryKinds(careTeamsOf: ReadonlyMap<string, readonly string[]>): QueryK
       name: 'by identity code: `Goal?patient:identifier=urn:oid:1.2.246.21|<hetu>`',
       probe: (p) => ({ path: `Goal?patient:identifier=${q(`${HETU_SYSTEM}|${p.hetu}`)}`, expected: [...p.goalIds] }),
     },
+    {
+      name: 'non-custodian, no patient named: `CarePlan?status=active` as an organisation that the Consents of 10 clients name',
+      probe: () => ({ path: 'CarePlan?status=active', expected: partnerPlans, caller: 'partner' }),
+    },
   ];
 }
 
-/** Sends one search and returns the raw body; only this is timed. */
-async function request(base: string, path: string): Promise<{ status: number; body: ArrayBuffer }> {
-  const res = await fetch(`${base}/${path}`, { headers: { accept: 'application/fhir+json' } });
+/** Sends one search with `token` and returns the raw body; only this is timed. */
+async function request(base: string, path: string, token: string): Promise<{ status: number; body: ArrayBuffer }> {
+  const res = await fetch(`${base}/${path}`, { headers: { accept: 'application/fhir+json', authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.arrayBuffer() };
 }
 
@@ -143,7 +168,7 @@ function verify(label: string, probe: Probe, response: { status: number; body: A
 async function startApi(endpoint: string, tableName: string, cursorSecret: string): Promise<{ base: string; server: ServerType; client: DynamoDBClient }> {
   const config = await loadConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, CURSOR_SECRET: cursorSecret, LOG_LEVEL: 'warn' });
   const client = createDynamoClient(config);
-  const { app } = buildApp(config, { client });
+  const { app } = buildApp(config, { client, jwks: (await testKeys()).jwks });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`, server, client };
@@ -205,7 +230,8 @@ export async function checkLoaderAgainstApi(client: DynamoDBClient, patients: nu
       for (const { resourceType, id, body } of syntheticPatient(index).resources) await service.create(resourceType, body, id);
     }
     await loadSynthetic({ client, tableName: loaderTable, patients, now: clock });
-    const viaApi = await scanAll(client, apiTable);
+    // The API's create path also stores the audit record of the write; the loader stores none.
+    const viaApi = (await scanAll(client, apiTable)).filter((item) => !item.PK?.S?.startsWith('AU#'));
     const viaLoader = await scanAll(client, loaderTable);
     if (viaApi.length === 0 || !isDeepStrictEqual(viaApi, viaLoader)) {
       const differing = viaApi.findIndex((item, i) => !isDeepStrictEqual(item, viaLoader[i]));
@@ -274,7 +300,14 @@ export async function benchSearch(options: SearchBenchOptions = {}): Promise<Sea
     const targets = Array.from({ length: smallPatients }, (_, index) => syntheticPatient(index));
     const careTeamsOf = new Map<string, string[]>();
     for (const patient of targets) for (const participant of patient.participants) careTeamsOf.set(participant, [...(careTeamsOf.get(participant) ?? []), patient.careTeamId]);
-    const kinds = queryKinds(careTeamsOf);
+    const partnerPlans = targets.filter((patient) => namesPartner(patient.index) && patient.carePlanStatus === 'active').map((patient) => patient.carePlanId);
+    const kinds = queryKinds(careTeamsOf, partnerPlans);
+    // Minted after loading (which takes minutes at 100 000 resources), valid for the rest of the run.
+    const tokens: Record<Caller, string> = {
+      custodian: await mintToken({ org: BENCH_ORG, scope: 'system/*.rs', expiresIn: 7200 }),
+      partner: await mintToken({ org: PARTNER_ORG, scope: 'system/*.rs', expiresIn: 7200 }),
+    };
+    const send = (base: string, probe: Probe): Promise<{ status: number; body: ArrayBuffer }> => request(base, probe.path, tokens[probe.caller ?? 'custodian']);
     const random = seededRandom(options.seed ?? 42);
     const target = (): SyntheticPatient => targets[Math.floor(random() * targets.length)]!;
 
@@ -282,8 +315,8 @@ export async function benchSearch(options: SearchBenchOptions = {}): Promise<Sea
     for (let round = 0; round < warmup; round++) {
       for (const kind of kinds) {
         const probe = kind.probe(target(), random);
-        verify('small (warm-up)', probe, await request(small.base, probe.path));
-        verify('large (warm-up)', probe, await request(large.base, probe.path));
+        verify('small (warm-up)', probe, await send(small.base, probe));
+        verify('large (warm-up)', probe, await send(large.base, probe));
       }
     }
 
@@ -297,7 +330,7 @@ export async function benchSearch(options: SearchBenchOptions = {}): Promise<Sea
         const order: ('small' | 'large')[] = (i + k) % 2 === 0 ? ['small', 'large'] : ['large', 'small'];
         for (const which of order) {
           const started = performance.now();
-          const response = await request(which === 'small' ? small.base : large.base, probe.path);
+          const response = await send(which === 'small' ? small.base : large.base, probe);
           samples[k]![which].push(performance.now() - started);
           verify(which, probe, response);
         }

@@ -186,6 +186,40 @@ describe('conditional update (PUT [type]?criteria)', () => {
     expect((await call(`${api.base}/Goal/some-other-goal`)).status).toBe(404);
   });
 
+  it('creates with the body id (201) when nothing matches and no resource has that id', async () => {
+    const value = newValue();
+    const chosen = `tavoite-${randomUUID()}`;
+    const res = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'PUT', body: { ...goalWith(value), id: chosen } });
+    expect(res.status).toBe(201);
+    expect(res.body.id).toBe(chosen);
+    expect(res.body.meta.versionId).toBe('1');
+  });
+
+  it('returns 409 when nothing matches but a resource with the body id exists, overwriting nothing', async () => {
+    const other = await createGoal(newValue());
+    const value = newValue();
+    const res = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'PUT', body: { ...goalWith(value), id: other.id } });
+    expect(res.status).toBe(409);
+    expect(res.body.issue[0].code).toBe('conflict');
+    expect(res.body.issue[0].diagnostics).toContain(other.id);
+    expect(res.body.issue[0].diagnostics).not.toContain(other.identifier[0].value);
+    const read = await call(`${api.base}/Goal/${other.id}`);
+    expect(read.body.meta.versionId).toBe('1');
+    expect(read.body.identifier).toEqual(other.identifier);
+    expect(await searchTotal(value)).toBe(0);
+  });
+
+  it('returns 409 when nothing matches but a deleted resource has the body id, writing nothing', async () => {
+    const other = await createGoal(newValue());
+    expect((await call(`${api.base}/Goal/${other.id}`, { method: 'DELETE' })).status).toBe(204);
+    const value = newValue();
+    const res = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'PUT', body: { ...goalWith(value), id: other.id } });
+    expect(res.status).toBe(409);
+    expect(res.body.issue[0].code).toBe('conflict');
+    expect((await call(`${api.base}/Goal/${other.id}`)).status).toBe(410);
+    expect((await call(`${api.base}/Goal/${other.id}/_history`)).body.total).toBe(2);
+  });
+
   it('returns 400 for criteria with an unknown parameter', async () => {
     const res = await call(`${api.base}/Goal?no-such-param=1`, { method: 'PUT', body: goalWith(newValue()) });
     expect(res.status).toBe(400);
@@ -209,6 +243,21 @@ describe('conditional delete (DELETE [type]?criteria)', () => {
     expect(res.status).toBe(200);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(await newestGoalChange()).toBe(before);
+  });
+
+  it('returns 412 for a stale If-Match, deleting nothing, and deletes when it is current', async () => {
+    const value = newValue();
+    const existing = await createGoal(value);
+    expect((await call(`${api.base}/Goal/${existing.id}`, { method: 'PUT', body: { ...existing, lifecycleStatus: 'on-hold' } })).status).toBe(200);
+    const stale = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'DELETE', headers: { 'If-Match': 'W/"1"' } });
+    expect(stale.status).toBe(412);
+    expect((await call(`${api.base}/Goal/${existing.id}`)).body.meta.versionId).toBe('2');
+    const malformed = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'DELETE', headers: { 'If-Match': 'two' } });
+    expect(malformed.status).toBe(400);
+    expect((await call(`${api.base}/Goal/${existing.id}`)).status).toBe(200);
+    const current = await call(`${api.base}/Goal?${criteria(value)}`, { method: 'DELETE', headers: { 'If-Match': 'W/"2"' } });
+    expect(current.status).toBe(204);
+    expect((await call(`${api.base}/Goal/${existing.id}`)).status).toBe(410);
   });
 
   it('returns 412 when more than one resource matches, deleting nothing', async () => {

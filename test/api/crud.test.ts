@@ -158,6 +158,32 @@ describe('delete', () => {
     expect((await call(`${api.base}/Goal/never-was`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('returns 412 for a stale If-Match and deletes nothing', async () => {
+    const { id, body } = await createGoal();
+    await call(`${api.base}/Goal/${id}`, { method: 'PUT', body: { ...body, lifecycleStatus: 'accepted' } });
+    const res = await call(`${api.base}/Goal/${id}`, { method: 'DELETE', headers: { 'If-Match': 'W/"1"' } });
+    expect(res.status).toBe(412);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect((await call(`${api.base}/Goal/${id}`)).body.meta.versionId).toBe('2');
+    expect((await call(`${api.base}/Goal/${id}/_history`)).body.total).toBe(2);
+  });
+
+  it('returns 400 for a malformed If-Match and deletes nothing', async () => {
+    const { id } = await createGoal();
+    const res = await call(`${api.base}/Goal/${id}`, { method: 'DELETE', headers: { 'If-Match': 'version one' } });
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0].expression).toEqual(['If-Match']);
+    expect((await call(`${api.base}/Goal/${id}`)).status).toBe(200);
+  });
+
+  it('deletes when If-Match names the current version', async () => {
+    const { id } = await createGoal();
+    const res = await call(`${api.base}/Goal/${id}`, { method: 'DELETE', headers: { 'If-Match': 'W/"1"' } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('etag')).toBe('W/"2"');
+    expect((await call(`${api.base}/Goal/${id}`)).status).toBe(410);
+  });
+
   it('lets an update bring a deleted resource back as a new version (201)', async () => {
     const { id, body } = await createGoal();
     await call(`${api.base}/Goal/${id}`, { method: 'DELETE' });

@@ -161,6 +161,31 @@ describe('storage faults', () => {
     await expectRetryLater(await request('/Goal', post));
   });
 
+  it('re-sends a timed-out commit with the same ClientRequestToken and answers 201 when it succeeds', async () => {
+    let attempt = 0;
+    const { request, mock } = await faultyApp({
+      transact: () => {
+        if (attempt++ === 0) throw sdkError('TimeoutError', 'Connection timed out after 5000 ms');
+      },
+    });
+    const res = await request('/Goal', post);
+    expect(res.status).toBe(201);
+    const tokens = mock.commandCalls(TransactWriteItemsCommand).map((call) => call.args[0].input.ClientRequestToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(tokens[1]).toBe(tokens[0]);
+    const [first, second] = mock.commandCalls(TransactWriteItemsCommand).map((call) => call.args[0].input);
+    expect(second).toEqual(first);
+  });
+
+  it('answers 503 when a commit keeps timing out, having sent one token every time', async () => {
+    const { request, mock } = await faultyApp({ fail: { transact: sdkError('TimeoutError', 'Connection timed out after 5000 ms') } });
+    await expectRetryLater(await request('/Goal', post));
+    const tokens = new Set(mock.commandCalls(TransactWriteItemsCommand).map((call) => call.args[0].input.ClientRequestToken));
+    expect(mock.commandCalls(TransactWriteItemsCommand).length).toBeGreaterThan(1);
+    expect(tokens.size).toBe(1);
+  });
+
   it('answers a read that timed out with 503', async () => {
     const { request } = await faultyApp({ fail: { get: sdkError('TimeoutError', 'Connection timed out after 1000 ms') } });
     await expectRetryLater(await request('/Goal/g1'));

@@ -161,6 +161,14 @@ describe('PATCH rejects bad documents and invalid results', () => {
     expect(await versionCount(`Goal/${goal.id}`)).toBe(1);
   });
 
+  it('returns 422, not 500, when an operation follows one that replaced the whole document with null', async () => {
+    const plan = await create('CarePlan');
+    const res = await patch(`CarePlan/${plan.id}`, [{ op: 'add', path: '', value: null }, { op: 'add', path: '/', value: '' }]);
+    expect(res.status).toBe(422);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(await versionCount(`CarePlan/${plan.id}`)).toBe(1);
+  });
+
   it('returns 422 when an operation targets a path that does not exist', async () => {
     const goal = await create('Goal');
     const res = await patch(`Goal/${goal.id}`, [{ op: 'remove', path: '/outcomeReference' }]);

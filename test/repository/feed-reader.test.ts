@@ -32,7 +32,7 @@ function reader(seq: number, index: FakeIndex): { feed: FeedReader; mock: Return
     return { Items: page.map((s) => feedItem(s)), ...(truncated ? { LastEvaluatedKey: { histPK: { S: 'Goal' }, histSK: { S: String(last).padStart(12, '0') } } } : {}) };
   });
   const sequences = async (types: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> => new Map(types.map((type) => [type, { seq }]));
-  return { feed: new FeedReader(client, TABLE, { readSequences: sequences }), mock };
+  return { feed: new FeedReader(client, TABLE, { readSequenceSnapshot: sequences }), mock };
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, n) => from + n);
@@ -144,7 +144,7 @@ describe('FeedReader', () => {
     const client = new DynamoDBClient({ region: 'local' });
     const mock = mockClient(client);
     mock.on(QueryCommand).rejects(new ThrottlingException({ message: 'throttled', $metadata: {} }));
-    const feed = new FeedReader(client, TABLE, { readSequences: async () => new Map([['Goal', { seq: 2 }]]) });
+    const feed = new FeedReader(client, TABLE, { readSequenceSnapshot: async () => new Map([['Goal', { seq: 2 }]]) });
     await expect(feed.read(['Goal'], { count: 10 })).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(mock).toReceiveCommandTimes(QueryCommand, 1);
   });

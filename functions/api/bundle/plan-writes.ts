@@ -57,6 +57,8 @@ export async function planWrites(
       const id = item.id!;
       const previous = current.get(`${type}/${id}`);
       const live = previous && !previous.deleted ? previous : undefined;
+      // Said before access is decided: the answer is the same whether or not the caller may see it.
+      if (item.createOnly && previous) throw await resources.idTaken(previous);
       // Decided before anything else is said about an existing resource.
       if (previous) await resources.actor.access.require(entry.method === 'DELETE' ? 'delete' : 'update', previous);
       // Deleting or patching nothing is 404 whatever ifMatch says, exactly as for a resource the caller may not read.

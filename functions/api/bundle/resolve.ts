@@ -23,6 +23,8 @@ export interface Resolved {
   readonly operations?: unknown;
   /** Target id (assigned for POST, matched for conditional PUT/DELETE). */
   readonly id?: string;
+  /** A conditional PUT that matched nothing, writing to its body id: only if no resource has that id (409 otherwise). */
+  readonly createOnly?: true;
   /** POST with a matching If-None-Exist, or conditional DELETE without match: nothing to write. */
   readonly existing?: StoredVersion | 'none';
 }
@@ -88,7 +90,8 @@ export async function resolveTargets(entries: readonly BundleEntryRequest[], out
         const bodyId = entry.resource?.id;
         if (matches[0]) resolved.set(entry.index, { entry, id: matches[0].id });
         else if (entry.method === 'DELETE') resolved.set(entry.index, { entry, existing: 'none' });
-        else resolved.set(entry.index, { entry, id: typeof bodyId === 'string' ? bodyId : context.resources.assignId() });
+        else if (typeof bodyId === 'string') resolved.set(entry.index, { entry, id: bodyId, createOnly: true });
+        else resolved.set(entry.index, { entry, id: context.resources.assignId() });
       } else {
         resolved.set(entry.index, { entry, ...(id !== undefined ? { id } : {}) });
       }

@@ -25,6 +25,21 @@ const UNAVAILABLE = new Set([
   'TransactionInProgressException',
 ]);
 
+/**
+ * Errors after which a write's outcome is unknown — it may or may not have been applied: the
+ * request timed out, the connection broke, or DynamoDB failed internally or is still running an
+ * earlier send with the same ClientRequestToken.
+ */
+const OUTCOME_UNKNOWN = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalServerError', 'TransactionInProgressException']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
+
+/** Whether a failed write may nevertheless have been applied (so re-sending it with the same token is the only safe retry). */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return OUTCOME_UNKNOWN.has(error.name) || (typeof code === 'string' && NETWORK_CODES.has(code));
+}
+
 function explainCancellation(error: TransactionCanceledException, purposes: readonly ActionPurpose[]): unknown {
   const reasons = error.CancellationReasons ?? [];
   for (let index = 0; index < reasons.length; index++) {

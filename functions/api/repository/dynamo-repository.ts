@@ -7,11 +7,15 @@
 import {
   GetItemCommand,
   QueryCommand,
+  TransactGetItemsCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { batchGetItems } from './batch-get.js';
+import { isOutcomeUnknown, translateStorageError } from './dynamo-errors.js';
+import { StorageUnavailableError, TransactionContentionError } from './errors.js';
 import { guard } from './guard.js';
 import type { ConsentFacts } from '../access/types.js';
 import { writeAuditRecords } from './audit-writer.js';
@@ -19,6 +23,14 @@ import { toStoredVersion, type Item } from './item-codec.js';
 import { clientConsentsKey, currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
 import { buildTransaction } from './transaction.js';
 import type { AuditRecord, CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
+
+/** Sends of one commit whose outcome stays unknown before it is reported unavailable (503). */
+export const COMMIT_SENDS = 3;
+const RESEND_DELAY_MS = 100;
+/** Waits before re-reading a sequence snapshot that collided with a committing write. */
+const SNAPSHOT_RETRY_DELAYS_MS = [10, 30, 80, 200];
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Options of {@link DynamoResourceRepository}. */
 export interface DynamoRepositoryOptions {
@@ -81,6 +93,30 @@ export class DynamoResourceRepository implements ResourceRepository {
     return new Map(unique.map((type) => [type, toSequence(items.find((item) => item.SK?.S === type))]));
   }
 
+  /**
+   * The sequence state of each type (and under `*` the global clock) as of one instant: a
+   * TransactGetItems (≤ 100 items) is a serialisable snapshot, where a BatchGetItem may read each
+   * key at a different moment — and the feed must never see a later write of one type without an
+   * earlier one of another. Contention with a committing write is retried briefly, then 503.
+   *
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html
+   */
+  async readSequenceSnapshot(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> {
+    const unique = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
+    const command = new TransactGetItemsCommand({ TransactItems: unique.map((type) => ({ Get: { TableName: this.tableName, Key: sequenceKey(type) } })) });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await guard(this.client.send(command));
+        return new Map(unique.map((type, n) => [type, toSequence(result.Responses?.[n]?.Item)]));
+      } catch (error) {
+        const delay = SNAPSHOT_RETRY_DELAYS_MS[attempt];
+        if (!(error instanceof TransactionContentionError)) throw error;
+        if (delay === undefined) throw new StorageUnavailableError('the change feed positions are being written; retry', { cause: error });
+        await sleep(delay);
+      }
+    }
+  }
+
   async listVersions(
     resourceType: string,
     id: string,
@@ -116,9 +152,24 @@ export class DynamoResourceRepository implements ResourceRepository {
     return { versions, ...((matched.length > options.count || cutShort) && last ? { nextBelowVersionId: last.versionId } : {}) };
   }
 
+  /**
+   * Sends the commit's one TransactWriteItems with a ClientRequestToken of its own. When the
+   * outcome is unknown (a timeout, a broken connection) the SAME request is re-sent, up to
+   * {@link COMMIT_SENDS} sends in all: DynamoDB applies a token at most once within 10 minutes
+   * and answers a repeat of an applied one with success, so a commit is never applied twice.
+   */
   async commit(batch: CommitBatch): Promise<void> {
     const { items, purposes } = buildTransaction(this.tableName, batch);
-    await guard(this.client.send(new TransactWriteItemsCommand({ TransactItems: items })), purposes);
+    const input = { TransactItems: items, ClientRequestToken: randomUUID() };
+    for (let send = 1; ; send++) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand(input));
+        return;
+      } catch (error) {
+        if (send >= COMMIT_SENDS || !isOutcomeUnknown(error)) throw translateStorageError(error, purposes);
+        await sleep(RESEND_DELAY_MS * send);
+      }
+    }
   }
 
   async readConsents(clientKeys: readonly string[]): Promise<ConsentFacts[]> {

@@ -48,12 +48,14 @@ export class FeedReader {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly repository: Pick<ResourceRepository, 'readSequences'>,
+    private readonly repository: Pick<ResourceRepository, 'readSequenceSnapshot'>,
   ) {}
 
   /** Reads one page of the merged feed of `resourceTypes`. */
   async read(resourceTypes: readonly string[], options: FeedOptions): Promise<FeedPage> {
-    const sequences = await this.repository.readSequences(resourceTypes);
+    // One snapshot: read key by key, a Goal committed before a later CarePlan could be missed
+    // while the CarePlan is seen, and a poller's `_since` would pass the Goal for good.
+    const sequences = await this.repository.readSequenceSnapshot(resourceTypes);
     const runs = new Map<string, TypeRun>();
     await Promise.all(
       resourceTypes.map(async (type) => {

@@ -137,6 +137,8 @@ export interface ResourceRepository {
   ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly sequences: ReadonlyMap<string, SequenceState>; readonly clock?: string }>;
   /** The sequence state of each type, and under `*` the global clock (one consistent BatchGetItem). */
   readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
+  /** As {@link readSequences}, but one snapshot of all of them (TransactGetItems): what the change feed starts from. */
+  readSequenceSnapshot(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
   /** One version, or undefined. One consistent GetItem. */
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   /** Versions newest first, at most `count`, below `belowVersionId` when given, not older than `since`. */

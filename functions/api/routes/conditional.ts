@@ -52,7 +52,10 @@ export async function createMaybeConditional(request: FhirRequest, context: Inte
   }
 }
 
-/** `PUT [base]/[type]?…`: 0 matches → create, 1 → update it, more → 412. */
+/**
+ * `PUT [base]/[type]?…`: 0 matches → create (with the body id only if no resource has it, else
+ * 409), 1 → update it, more → 412.
+ */
 export async function conditionalUpdate(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
   requireSearchScope(context, resourceType);
@@ -63,8 +66,9 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
   const match = matches[0];
   if (!match) {
     if (bodyId === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
-    const result = await context.resources.update(resourceType, String(bodyId), request.body);
-    return writeResponse(request, result.created ? 201 : 200, result.version, result.created);
+    if (typeof bodyId !== 'string') throw badRequest('Resource id must be a string', `${resourceType}.id`);
+    // R5 rule: the body id is used only if no resource has it; never overwrites one that did not match.
+    return writeResponse(request, 201, await context.resources.createWithClientId(resourceType, bodyId, request.body), true);
   }
   if (bodyId !== undefined && bodyId !== match.id) {
     throw badRequest(`Resource id '${String(bodyId)}' differs from the id '${match.id}' of the resource matching the criteria`, `${resourceType}.id`);
@@ -78,10 +82,11 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
 export async function conditionalDelete(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
   requireSearchScope(context, resourceType);
+  const ifMatch = parseVersionTag(request.header('if-match'));
   const matches = await context.search.matchesOf(resourceType, criteriaOf(request), request.baseUrl);
   if (matches.length > 1) throw multiple('conditional delete');
   const match = matches[0];
   if (!match) return { status: 200, body: allOk(`No ${resourceType} matches the criteria; nothing was deleted`) };
-  const result = await context.resources.delete(resourceType, match.id);
+  const result = await context.resources.delete(resourceType, match.id, ifMatch);
   return { status: 204, headers: { ETag: `W/"${result.version.versionId}"` } };
 }

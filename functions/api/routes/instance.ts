@@ -37,8 +37,9 @@ export async function update(request: FhirRequest, { resources }: InteractionCon
   return writeResponse(request, result.created ? 201 : 200, result.version, result.created);
 }
 
-/** `DELETE [base]/[type]/[id]` → 204; repeating it is harmless. */
+/** `DELETE [base]/[type]/[id]` → 204; repeating it is harmless; honours `If-Match`. */
 export async function remove(request: FhirRequest, { resources }: InteractionContext): Promise<FhirResponse> {
-  const result = await resources.delete(requireType(request), requireId(request));
+  const ifMatch = parseVersionTag(request.header('if-match'));
+  const result = await resources.delete(requireType(request), requireId(request), ifMatch);
   return { status: 204, headers: { ETag: `W/"${result.version.versionId}"` } };
 }

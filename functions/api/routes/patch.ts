@@ -42,6 +42,8 @@ function applyTo(resource: FhirResource, operations: Operation[]): unknown {
       if (DOCUMENT_ERRORS.has(error.name)) throw badRequest(`Invalid JSON Patch operation ${error.index ?? ''}: ${error.message.split('\n')[0]}`, `[${error.index ?? 0}]`, 'structure');
       throw unprocessable(`JSON Patch operation ${error.index ?? ''} cannot be applied: ${error.message.split('\n')[0]}`, `[${error.index ?? 0}]`, 'processing');
     }
+    // fast-json-patch walks into a document an earlier operation made null or a string.
+    if (error instanceof TypeError) throw unprocessable('The JSON Patch cannot be applied: an operation addresses a document that is no longer an object', 'body', 'processing');
     throw error;
   }
 }

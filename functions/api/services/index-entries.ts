@@ -33,8 +33,26 @@ export function referenceKeys(reference: ReferenceValue): string[] {
   return keys;
 }
 
-/** `<system>|<value>` of an identifier token (an absent system is kept empty). */
-export const identifierKey = (token: { readonly system?: string; readonly code?: string }): string => `${token.system ?? ''}|${token.code ?? ''}`;
+/**
+ * The key a business identifier is held unique by: `<length of system>:<system>|<value>`, which
+ * no `|` inside the system or value can make ambiguous (`a|b` + `c` ≠ `a` + `b|c`). Undefined
+ * for an identifier without a system or value: it identifies nothing across senders (both R4
+ * example Goals carry `{ value: "123" }`), so it is not held unique; a search finds it by the
+ * matcher instead.
+ *
+ * @see https://hl7.org/fhir/R4/datatypes.html#Identifier
+ */
+export function identifierKey(token: { readonly system?: string; readonly code?: string }): string | undefined {
+  return token.system && token.code ? `${token.system.length}:${token.system}|${token.code}` : undefined;
+}
+
+/** `<system>|<value>` of an {@link identifierKey}, for messages. */
+export function describeIdentifierKey(key: string): string {
+  const colon = key.indexOf(':');
+  const length = Number(key.slice(0, colon));
+  if (colon < 1 || !Number.isInteger(length)) return key;
+  return `${key.slice(colon + 1, colon + 1 + length)}|${key.slice(colon + 2 + length)}`;
+}
 
 /** Builds the index entries of a live resource. */
 export function indexEntries(resource: FhirResource): IndexEntries {
@@ -58,7 +76,7 @@ export function indexEntries(resource: FhirResource): IndexEntries {
     for (const oid of accessTargetOf(resource, undefined).namedOrganizations ?? []) anchors.add(namedOrganizationAnchor(oid));
   }
   const identifiers = new Set(
-    ((values.identifier ?? []) as readonly TokenValue[]).filter((token) => token.code).map((token) => identifierKey(token)),
+    ((values.identifier ?? []) as readonly TokenValue[]).map(identifierKey).filter((key): key is string => key !== undefined),
   );
   return {
     values,

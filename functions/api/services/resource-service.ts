@@ -7,7 +7,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
-import { FhirError, badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
+import { FhirError, badRequest, conflict, gone, notFound, preconditionFailed } from '../../shared/errors.js';
 import { ID_PATTERN } from '../../shared/ids.js';
 import { accessTargetOf, consentFacts } from '../access/consent-facts.js';
 import { withCustodian, withoutCustodian } from '../access/custodian.js';
@@ -20,6 +20,7 @@ import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
 import { isObject, stripServerManaged, validated } from './validation.js';
 import { CommitGate } from './commit-gate.js';
+import { assertFitsOneTransaction } from './commit-limit.js';
 import { retryWrites } from './write-retry.js';
 
 /** Result of an update or patch. */
@@ -162,6 +163,38 @@ export class ResourceService {
     }, { versionPinned: false, gate: this.gate });
   }
 
+  /**
+   * The create of a conditional update that matched nothing but whose body names an id (the R5
+   * rule): only if no resource — live or deleted — has that id; otherwise 409, which says nothing
+   * of that resource's content nor whether the caller may see it.
+   *
+   * @see https://hl7.org/fhir/R5/http.html#cond-update
+   */
+  async createWithClientId(resourceType: SupportedResourceType, id: string, body: unknown): Promise<StoredVersion> {
+    const resource = this.prepare(resourceType, body, false, this.organization);
+    return retryWrites(async () => {
+      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
+      if (current) throw await this.idTaken(current);
+      const basis = await this.authorizeWrite(undefined, resource, 'PUT');
+      const planned = this.plan(resourceType, id, resource, undefined, { sequence, clock }, 'PUT', basis);
+      await this.commit([planned]);
+      return planned.version;
+    }, { versionPinned: false, gate: this.gate });
+  }
+
+  /**
+   * The 409 for a conditional update whose body id is taken by `current`: the same answer whether
+   * or not the caller may see it, but an attempt on a resource the caller may not change is
+   * audited against its client, as a refused update would be.
+   */
+  async idTaken(current: StoredVersion): Promise<FhirError> {
+    const target = current.access ?? { resourceType: current.resourceType, clientKeys: [] };
+    if (!(await this.actor.access.decide('update', target)).allowed) this.actor.audit.deny(target);
+    return conflict(
+      `A ${current.resourceType} with id '${current.id}' exists and does not match the criteria; a conditional update creates with the body id only when no resource has it`,
+    );
+  }
+
   /** read: the current version; 404 if it never existed or the caller may not see it, 410 if deleted. */
   async read(resourceType: SupportedResourceType, id: string): Promise<StoredVersion> {
     const current = await this.currentOrNotFound(resourceType, id);
@@ -226,17 +259,24 @@ export class ResourceService {
     });
   }
 
-  /** delete: a deletion version; deleting a deleted resource writes nothing. */
-  async delete(resourceType: SupportedResourceType, id: string): Promise<DeleteResult> {
+  /**
+   * delete: a deletion version; deleting a deleted resource writes nothing. `ifMatch` makes it
+   * version-aware like an update: a stale version → 412, nothing written — decided after access,
+   * so a resource the caller may not read stays 404 whatever If-Match says.
+   */
+  async delete(resourceType: SupportedResourceType, id: string, ifMatch?: number): Promise<DeleteResult> {
     return retryWrites(async () => {
       const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       const basis = await this.authorizeWrite(current, undefined, 'DELETE');
+      if (ifMatch !== undefined && current.versionId !== ifMatch) {
+        throw preconditionFailed(`If-Match version ${ifMatch} does not match the current version ${current.versionId} of ${resourceType}/${id}`);
+      }
       if (current.deleted) return { deleted: false, version: current };
       const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE', basis);
       await this.commit([planned]);
       return { deleted: true, version: planned.version };
-    }, { versionPinned: false, gate: this.gate });
+    }, { versionPinned: ifMatch !== undefined, gate: this.gate });
   }
 
   private async writeCurrent(
@@ -311,16 +351,19 @@ export class ResourceService {
 
   /**
    * The one commit site of writes: the planned versions, their sequence advances, the global
-   * clock and the request's audit events, in ONE TransactWriteItems.
+   * clock and the request's audit events, in ONE TransactWriteItems — refused with 413 when that
+   * needs more actions than DynamoDB takes at once (a Bundle's batch as a single write's).
    */
   async commit(planned: readonly PlannedWrite[], batch?: Omit<CommitBatch, 'audit'>): Promise<void> {
-    const audit = this.actor.audit.forCommit(planned.map(({ version, basis }) => ({ version, basis })));
     const last = planned[planned.length - 1]!;
     const own: Omit<CommitBatch, 'audit'> = batch ?? {
       writes: [writeOf(last.version, last.previous)],
       sequences: [{ resourceType: last.version.resourceType, expected: last.sequence.seq, next: last.sequence.seq + 1, lastUpdated: last.version.lastUpdated }],
       clock: last.version.lastUpdated,
     };
+    // Refused before the audit trail records anything as disclosed: nothing is sent.
+    assertFitsOneTransaction(own, planned.map(({ version }) => version), batch !== undefined);
+    const audit = this.actor.audit.forCommit(planned.map(({ version, basis }) => ({ version, basis })));
     await this.repository.commit({ ...own, audit });
     this.actor.audit.committed(audit);
   }

@@ -5,6 +5,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
 import { FhirError } from '../../shared/errors.js';
+import { keyLimitIssues } from './key-limits.js';
 
 /** True for a JSON object (not an array, not null). */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -27,11 +28,14 @@ export function stripServerManaged(body: unknown, dropId: boolean): unknown {
 }
 
 /**
- * Validates `body` as `resourceType`; 400 for structural problems, 422 for invariants, or
- * always `forceStatus` (a PATCH whose result is invalid is 422).
+ * Validates `body` as `resourceType`; 400 for structural problems, 422 for invariants and for
+ * identifiers or references too long to key on, or always `forceStatus` (a PATCH whose result
+ * is invalid is 422).
  */
 export function validated(resourceType: SupportedResourceType, body: unknown, forceStatus?: 422): FhirResource {
   const result = validateResource(resourceType, body);
   if (!result.ok) throw new FhirError(forceStatus ?? result.status, result.issues);
+  const tooLong = keyLimitIssues(result.resource as FhirResource);
+  if (tooLong.length > 0) throw new FhirError(422, tooLong);
   return result.resource as FhirResource;
 }

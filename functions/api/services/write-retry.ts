@@ -22,6 +22,7 @@ import {
   VersionConflictError,
 } from '../repository/index.js';
 import type { CommitGate } from './commit-gate.js';
+import { describeIdentifierKey } from './index-entries.js';
 
 /** How long a write keeps retrying lost races before answering 503 (well inside a Lambda timeout). */
 export const RETRY_BUDGET_MS = 8_000;
@@ -41,7 +42,7 @@ export function raceOutcome(error: unknown, versionPinned: boolean): unknown {
       {
         code: 'duplicate',
         // Never names the holder: it may be a resource the caller is not allowed to see.
-        diagnostics: `Identifier ${error.identifier} is already used by another ${error.resourceType}; identifiers are unique per resource type`,
+        diagnostics: `Identifier ${describeIdentifierKey(error.identifier)} is already used by another ${error.resourceType}; identifiers are unique per resource type`,
         expression: [`${error.resourceType}.identifier`],
       },
     ]);

@@ -25,7 +25,9 @@ let api: TestApi;
 let beforeNextCommit: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // No commit gate: an injected write stands for another process (Lambda instance), which would
+  // otherwise queue behind the very commit it interrupts and never run.
+  api = await startTestApi({}, { serialiseCommits: false });
   api.client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'TransactWriteItemsCommand' && beforeNextCommit) {

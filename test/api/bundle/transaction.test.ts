@@ -21,6 +21,7 @@ import {
   postBundle,
   postEntry,
   putEntry,
+  tableSnapshot,
 } from './helpers.js';
 
 let api: TestApi;
@@ -146,14 +147,31 @@ describe('transaction: a whole shared plan in one request', () => {
     expect((await call(`${api.base}/Goal?${byIdentifier(value)}`)).body.entry.map((e: any) => e.resource.id)).toEqual([newId]);
   });
 
-  it('never answers a failing GET entry with an error while its writes stay committed', async () => {
+  it('fails the whole transaction when a GET entry fails, committing none of its writes', async () => {
     const value = newValue();
+    const before = await tableSnapshot(api);
     const res = await postBundle(api, bundle('transaction', [postEntry(newUrn(), goalWith(value)), getEntry('Goal/ei-ole-olemassa')]));
-    const persisted = await goalsWithIdentifier(api, value);
-    // Either the GET's 404 is reported in a committed transaction-response, or nothing was written.
-    expect({ status: res.status, persisted }).toEqual(res.status === 200 ? { status: 200, persisted: 1 } : { status: 404, persisted: 0 });
-    if (res.status === 200) expect(res.body.entry[1].response.status).toMatch(/^404/);
-    else expectNamesEntry(expectOutcome(res, [404]), 1);
+    expectNamesEntry(expectOutcome(res, [404]), 1);
+    expect(await goalsWithIdentifier(api, value)).toBe(0);
+    expect(await tableSnapshot(api)).toEqual(before);
+  });
+
+  it('judges a GET of a resource the transaction deletes on the state after its writes (410, nothing committed)', async () => {
+    const goal = await createResource(api, goalFixture());
+    const before = await tableSnapshot(api);
+    const res = await postBundle(api, bundle('transaction', [getEntry(`Goal/${goal.id}`), deleteEntry(`Goal/${goal.id}`)]));
+    expectNamesEntry(expectOutcome(res, [410]), 0);
+    expect(await tableSnapshot(api)).toEqual(before);
+    expect((await read(`Goal/${goal.id}`)).meta.versionId).toBe('1');
+  });
+
+  it('lets a GET entry read a resource the same transaction creates with PUT', async () => {
+    const chosenId = `tavoite-${newValue().slice(-12)}`;
+    const res = await postBundle(api, bundle('transaction', [getEntry(`Goal/${chosenId}`), putEntry(api.base, `Goal/${chosenId}`, { ...goalFixture(), id: chosenId })]));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.entry[0].response.status).toMatch(/^200/);
+    expect(res.body.entry[0].resource.id).toBe(chosenId);
+    expectWritten(api, res.body.entry[1], '201 Created', 'Goal');
   });
 
   it('rewrites (never stores) a urn:uuid reference carried by a PATCH entry', async () => {
@@ -246,6 +264,31 @@ describe('transaction: conditional entries', () => {
     expect((await call(`${api.base}/Goal/${chosenId}/_history/1`)).status).toBe(404);
     expect((await read(`CarePlan/${plan.id}`)).title).toBe('Päivitetty suunnitelma');
     expect(await feedHead(api)).toEqual(before);
+  });
+
+  it('fails the whole transaction with 412 when a DELETE entry ifMatch is stale, writing nothing', async () => {
+    const goal = await createResource(api, goalFixture());
+    expect((await call(`${api.base}/Goal/${goal.id}`, { method: 'PUT', body: { ...goal, lifecycleStatus: 'on-hold' } })).status).toBe(200);
+    const value = newValue();
+    const before = await tableSnapshot(api);
+    const res = await postBundle(api, bundle('transaction', [postEntry(newUrn(), goalWith(value)), deleteEntry(`Goal/${goal.id}`, { ifMatch: 'W/"1"' })]));
+    expectNamesEntry(expectOutcome(res, [412]), 1);
+    expect(await tableSnapshot(api)).toEqual(before);
+    const current = await postBundle(api, bundle('transaction', [deleteEntry(`Goal/${goal.id}`, { ifMatch: 'W/"2"' })]));
+    expect(current.status, JSON.stringify(current.body)).toBe(200);
+    expect((await call(`${api.base}/Goal/${goal.id}`)).status).toBe(410);
+  });
+
+  it('answers 409 for a conditional PUT entry that matches nothing but names the id of an existing resource, writing nothing', async () => {
+    const other = await createResource(api, goalWith(newValue()));
+    const value = newValue();
+    const before = await tableSnapshot(api);
+    const entry = putEntry(api.base, `Goal?${byIdentifier(value)}`, { ...goalWith(value), id: other.id });
+    const res = await postBundle(api, bundle('transaction', [postEntry(newUrn(), goalWith(newValue())), entry]));
+    const outcome = expectOutcome(res, [409]);
+    expectNamesEntry(outcome, 1);
+    expect(outcome.issue[0].code).toBe('conflict');
+    expect(await tableSnapshot(api)).toEqual(before);
   });
 
   it('applies an update whose ifMatch is current', async () => {

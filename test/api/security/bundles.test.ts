@@ -2,8 +2,9 @@
  * Transaction and batch Bundles run every entry through the same access decision as the single
  * interaction, with the outer request's caller: a transaction touching a resource the caller may
  * not read fails whole with 404 (never 412 for its ifMatch) and writes nothing; a batch reports
- * each entry on its own; GET entries, searches and history inside a Bundle leave hidden resources
- * out; and the Bundle request is audited once, as the transaction or batch it is.
+ * each entry on its own; a transaction GET entry reading a hidden resource fails it whole (404);
+ * searches and history inside a Bundle leave hidden resources out; and the Bundle request is
+ * audited once, as the transaction or batch it is.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from 'fhir/r4.js';
@@ -137,12 +138,24 @@ describe('transaction writing a resource the caller may not read', () => {
 });
 
 describe('transaction GET entries', () => {
-  it('commit the writes while every read of a hidden resource fails or comes back empty', async () => {
+  it.each([
+    ['a read', () => `CarePlan/${scene.hidden.plan.id}`],
+    ['a vread', () => `CarePlan/${scene.hidden.plan.id}/_history/1`],
+  ])('fail the whole transaction with 404 when %s of a hidden resource is one of them, writing and revealing nothing', async (_name, url) => {
+    const before = await tableSnapshot(api);
+    const res = await post(bundle('transaction', [postEntry(newUrn(), ownGoal()), getEntry(url()), getEntry(`CarePlan/${scene.own.plan.id}`)]));
+    expectRefused(res, 404, 'not-found');
+    expect(res.body.issue[0].expression).toEqual(['Bundle.entry[1]']);
+    expectNothingOfScene(res);
+    expect(await tableSnapshot(api)).toEqual(before);
+    const events = await auditWithoutSecrets(res);
+    expect(events.some((event) => event.outcome === '4')).toBe(true);
+  });
+
+  it('commit the writes while every search leaves hidden resources out', async () => {
     const res = await post(
       bundle('transaction', [
         postEntry(newUrn(), ownGoal()),
-        getEntry(`CarePlan/${scene.hidden.plan.id}`),
-        getEntry(`CarePlan/${scene.hidden.plan.id}/_history/1`),
         getEntry(`CarePlan?${byPlanIdentifier(scene.hidden.identifier)}&_total=accurate`),
         getEntry(`CarePlan?_total=accurate`),
         getEntry(`CarePlan/${scene.own.plan.id}`),
@@ -150,12 +163,11 @@ describe('transaction GET entries', () => {
     );
     expect(res.status, res.text).toBe(200);
     const entries = res.body.entry as { response: { status: string }; resource?: any }[];
-    expect(entries.map((entry) => entry.response.status)).toEqual(['201 Created', '404 Not Found', '404 Not Found', '200 OK', '200 OK', '200 OK']);
-    expect(entries[3]!.resource.total).toBe(0);
-    expect(idsIn(entries[4]!.resource)).toEqual([scene.own.plan.id]);
+    expect(entries.map((entry) => entry.response.status)).toEqual(['201 Created', '200 OK', '200 OK', '200 OK']);
+    expect(entries[1]!.resource.total).toBe(0);
+    expect(idsIn(entries[2]!.resource)).toEqual([scene.own.plan.id]);
     expectNothingOfScene(res);
     const events = await auditWithoutSecrets(res);
-    expect(events.some((event) => event.outcome === '4')).toBe(true);
     for (const event of events) expect(event.subtype?.[0]?.code).toBe('transaction');
   });
 });

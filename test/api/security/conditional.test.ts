@@ -70,12 +70,13 @@ describe('refused without a trace of the hidden resource', () => {
     await expectHiddenPlanIntact();
   });
 
-  it('conditional update with the hidden id in the body answers 404 like a plain update', async () => {
+  it('conditional update with the hidden id in the body answers 409 as for any existing id, saying nothing of it', async () => {
     const before = await tableSnapshot(api);
     const body = { ...scene.hidden.plan, meta: undefined, status: 'revoked' };
     const res = await exchange(`${api.base}/CarePlan?${byPlanIdentifier(scene.hidden.identifier)}`, { method: 'PUT', body, token: other });
 
-    expectRefused(res, 404, 'not-found');
+    // The same answer as for an id the caller can see: the R5 rule never overwrites a non-match.
+    expectRefused(res, 409, 'conflict');
     expectNothingOf(res, scene.secrets, { idNamedByCaller: true });
     expect(await tableSnapshot(api)).toEqual(before);
     const events = await expectAudit(api, res, { outcome: '4', secrets: scene.secrets });

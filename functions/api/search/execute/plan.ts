@@ -6,6 +6,8 @@
 import type { ReferenceValue } from '../types.js';
 import type { Criterion, CriterionValue, SearchRequest } from '../types.js';
 import type { TypeWalk } from '../../repository/search-store.js';
+import { KEY_VALUE_MAX_BYTES, utf8Bytes } from '../../repository/key-limits.js';
+import { badRequest } from '../../../shared/errors.js';
 import { ANCHORED_PARAMETERS, identifierKey, referenceKeys } from '../../services/index-entries.js';
 
 /** Where the candidates of a search come from. */
@@ -35,9 +37,10 @@ function identifierPlan(criteria: readonly Criterion[]): SourcePlan | undefined 
   if (!byIdentifier) return undefined;
   const identifiers: string[] = [];
   for (const value of byIdentifier.values) {
-    // Uniqueness items are keyed by system|value: a value without a system cannot use them.
-    if (value.kind !== 'token' || value.system === undefined || !value.code) return undefined;
-    identifiers.push(identifierKey({ system: value.system || undefined, code: value.code }));
+    // Only identifiers with a system and value are held unique: any other walks the type.
+    const key = value.kind === 'token' ? identifierKey(value) : undefined;
+    if (key === undefined) return undefined;
+    identifiers.push(key);
   }
   return { kind: 'identifiers', identifiers };
 }
@@ -107,9 +110,31 @@ function lastUpdatedWalk(request: SearchRequest): TypeWalk {
   return { kind: 'lastUpdated', ...(low ? { low } : {}), ...(high ? { high } : {}), descending: sortByUpdated ? (request.sort[0]?.descending ?? false) : false };
 }
 
-/** The plan for a request. */
+/** UTF-8 bytes of the part of a value a plan may turn into a key: an identifier, a reference or an id. */
+function keyBytes(criterion: Criterion, value: CriterionValue): number {
+  if (value.kind === 'reference') return Math.max(utf8Bytes(value.identifier?.system, value.identifier?.value), utf8Bytes(value.url), utf8Bytes(value.type, '/', value.id));
+  if (value.kind === 'token' && (criterion.param.code === 'identifier' || criterion.param.code === '_id')) return utf8Bytes(value.system, value.code);
+  return 0;
+}
+
+/** Refuses (400) a value too long to look up by key (see `repository/key-limits.ts`), naming its parameter. */
+function assertKeyable(criteria: readonly Criterion[]): void {
+  for (const criterion of criteria) {
+    const bytes = Math.max(0, ...criterion.values.map((value) => keyBytes(criterion, value)));
+    if (bytes <= KEY_VALUE_MAX_BYTES) continue;
+    const name = `${criterion.param.code}${criterion.modifier ? `:${criterion.modifier}` : ''}`;
+    throw badRequest(
+      `A value of ${name} is ${bytes} bytes of UTF-8; identifiers, references and ids are searchable up to ${KEY_VALUE_MAX_BYTES} bytes (no stored resource holds a longer one)`,
+      name,
+      'too-long',
+    );
+  }
+}
+
+/** The plan for a request; 400 when a value is too long to be a key. */
 export function planSearch(request: SearchRequest): SourcePlan {
   const { criteria } = request;
+  assertKeyable(criteria);
   const plan = idsPlan(criteria) ?? identifierPlan(criteria) ?? patientPlan(criteria) ?? anchorPlan(request.resourceType, criteria);
   if (plan) return plan;
   const usesUpdated = criteria.some((c) => c.param.code === '_lastUpdated' && c.modifier === undefined) || (request.sort.length === 1 && request.sort[0]?.param.code === '_lastUpdated');
