@@ -9,7 +9,7 @@
  * | global change clock | `SEQ`                                 | `*`                  |
  * | reference anchor    | `IX#<Type>#<param>=<reference>`       | `<id>`               |
  * | named organisation  | `IX#Consent#named-organization=<oid>` | `<id>`               |
- * | unique identifier   | `UQ#<Type>#<system>\|<value>`         | `UQ`                 |
+ * | unique identifier   | `UQ#<Type>#<len>:<system>\|<value>`   | `UQ`                 |
  * | client's consents   | `CLIENT#<client key>`                 | `CONSENTS`           |
  * | audit record        | `AU#<client key>#<yyyy>`              | `<instant>#<id>`     |
  *
@@ -58,7 +58,7 @@ export const anchorPk = (resourceType: string, anchor: string): string => `IX#${
  */
 export const namedOrganizationAnchor = (oid: string): string => `named-organization=${oid}`;
 
-/** Key of the uniqueness item of a business identifier (`<system>|<value>`). */
+/** Key of the uniqueness item of a business identifier (its `identifierKey`, `<len(system)>:<system>|<value>`). */
 export const uniqueKey = (resourceType: string, identifier: string): Key => ({
   PK: { S: `UQ#${resourceType}#${identifier}` },
   SK: { S: 'UQ' },

@@ -102,7 +102,7 @@ export class SearchStore {
     return ids;
   }
 
-  /** The id holding a business identifier (`<system>|<value>`), if any. */
+  /** The id holding a business identifier (its key, `<len(system)>:<system>|<value>`), if any. */
   async uniqueId(resourceType: string, identifier: string): Promise<string | undefined> {
     const result = await guard(
       this.client.send(new GetItemCommand({ TableName: this.tableName, Key: uniqueKey(resourceType, identifier), ConsistentRead: true })),

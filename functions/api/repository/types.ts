@@ -22,7 +22,7 @@ export interface IndexEntries {
   readonly patientIdentifier?: string;
   /** Anchor keys of multi-valued reference parameters, `<param>=<reference key>`. */
   readonly anchors: readonly string[];
-  /** Business identifiers `<system>|<value>`, unique per resource type. */
+  /** Keys of the business identifiers with a system (`<len(system)>:<system>|<value>`), unique per resource type. */
   readonly identifiers: readonly string[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Every search's work is bounded: past `SEARCH_MAX_EXAMINED` stored resources read, it answers
  * 400 `too-costly` naming a narrower query — never a timeout. Here the budget is 300 and the
- * table holds 250 synthetic patients of TEST_ORG (250 CarePlans, 500 Goals, 250 Consents, each
+ * table holds 210 synthetic patients of TEST_ORG (210 CarePlans, 420 Goals, 210 Consents, each
  * Consent naming the fixture's two organisations).
  *
  * @see docs/data-model.md ("Searches of a caller that sees little")
@@ -22,7 +22,7 @@ const inputs: QueryCommandInput[] = [];
 
 beforeAll(async () => {
   api = await startTestApi({ SEARCH_MAX_EXAMINED: '300' });
-  await loadSynthetic({ client: api.client, tableName: api.config.tableName, patients: 250 });
+  await loadSynthetic({ client: api.client, tableName: api.config.tableName, patients: 210 });
   api.client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'QueryCommand') inputs.push(args.input as QueryCommandInput);
@@ -30,7 +30,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'recordQueries' },
   );
-}, 120_000);
+}, 240_000);
 afterAll(async () => api.close());
 
 async function expectTooCostly(url: string, token: string = api.token): Promise<void> {
@@ -63,7 +63,7 @@ describe('too-costly searches', () => {
     const res = await call(`${api.base}/Goal?patient=Patient/${patient.patientId}&_summary=count`);
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
-    expect((await call(`${api.base}/CarePlan?_summary=count`)).body.total).toBe(250);
+    expect((await call(`${api.base}/CarePlan?_summary=count`)).body.total).toBe(210);
   });
 
   it('costs a caller that sees nothing nothing, however large the type', async () => {

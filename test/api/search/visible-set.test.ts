@@ -154,7 +154,7 @@ describe('a non-custodian whose consents name it for a few clients among many', 
     other = await mintToken({ org: OTHER_ORG });
     seeded = await seed(api, 50);
     queries = recordQueries(api);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => api.close());
 
   it('sees exactly the resources its custodianship and consents open, in full pages', async () => {
@@ -246,5 +246,5 @@ describe('DynamoDB commands of a non-custodian search', () => {
     expect(many).toEqual(few);
     // The Consents naming OTHER_ORG, and the consents of the candidates' clients (the access decision).
     expect(few.filter((name) => name !== 'QueryCommand' && !isAuditWrite(name))).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
-  }, 180_000);
+  }, 300_000);
 });
