@@ -1,5 +1,7 @@
 import {
   BatchGetItemCommand,
+  TransactGetItemsCommand,
+  type TransactGetItemsCommandInput,
   BatchWriteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -64,6 +66,10 @@ async function faultyApp(storage: Storage): Promise<FaultyApp> {
       Responses: Object.fromEntries(Object.entries(input.RequestItems!).map(([name, request]) => [name, request.Keys!.map((key) => table.get(keyOf(key))).filter((item): item is Item => item !== undefined)])),
     }));
   }
+  // The feed reads its positions as one snapshot (TransactGetItems), served from the same table.
+  mock.on(TransactGetItemsCommand).callsFake((input: TransactGetItemsCommandInput) => ({
+    Responses: (input.TransactItems ?? []).map((item) => ({ ...(table.has(keyOf(item.Get!.Key!)) ? { Item: table.get(keyOf(item.Get!.Key!)) } : {}) })),
+  }));
   if (fail.query) mock.on(QueryCommand).rejects(fail.query);
   else mock.on(QueryCommand).callsFake((input: QueryCommandInput) => storage.query?.(input) ?? { Items: [] });
   if (fail.transact) mock.on(TransactWriteItemsCommand).rejects(fail.transact);
