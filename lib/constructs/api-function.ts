@@ -1,3 +1,4 @@
+import type { CountyAuthConfig } from '../config.js';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,45 +19,11 @@ const ENTRY = fileURLToPath(new URL('../../functions/api/handler.ts', import.met
 const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
- * How the function verifies access tokens; it refuses to start without an issuer and audience.
- * Unset optional values fall back to the function's own defaults (functions/shared/config.ts).
+ * How the function verifies access tokens: the county's auth settings without the stack-level
+ * ones (retention and the gateway authorizer). Unset optional values fall back to the function's
+ * own defaults (functions/shared/config.ts).
  */
-export interface ApiFunctionAuth {
-  /** Expected `iss` of access tokens (`AUTH_ISSUER`), https. */
-  readonly issuer: string;
-  /** Expected `aud` of access tokens (`AUTH_AUDIENCE`). */
-  readonly audience: string;
-  /**
-   * The issuer's JSON Web Key Set (`AUTH_JWKS_URL`).
-   * @default - `<issuer>/.well-known/jwks.json`
-   */
-  readonly jwksUrl?: string;
-  /**
-   * Token endpoint advertised in `.well-known/smart-configuration` (`AUTH_TOKEN_ENDPOINT`).
-   * @default - `<issuer>/token`
-   */
-  readonly tokenEndpoint?: string;
-  /**
-   * Claim naming the client system (`AUTH_CLIENT_CLAIM`).
-   * @default - 'client_id'
-   */
-  readonly clientClaim?: string;
-  /**
-   * Claim carrying the caller's SOTE organisation OID (`AUTH_ORGANIZATION_CLAIM`).
-   * @default - 'organization'
-   */
-  readonly organizationClaim?: string;
-  /**
-   * Claim naming the practitioner acting through the system (`AUTH_PRACTITIONER_CLAIM`).
-   * @default - 'practitioner'
-   */
-  readonly practitionerClaim?: string;
-  /**
-   * Claim carrying the purpose of use (`AUTH_PURPOSE_CLAIM`).
-   * @default - 'purpose_of_use'
-   */
-  readonly purposeClaim?: string;
-}
+export type ApiFunctionAuth = Omit<CountyAuthConfig, 'auditRetentionDays' | 'gatewayJwtAuthorizer'>;
 
 /** Environment variable of each optional {@link ApiFunctionAuth} setting. */
 const OPTIONAL_AUTH_VARIABLES = {
