@@ -43,8 +43,8 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** Generous per-property timeout: 150 ms per request (DynamoDB Local is shared with the whole suite in `npm test`), for nightly-size runs too. */
-const timeout = (share: number): number => 60_000 + totalCases * share * 150;
+/** Generous per-property timeout: 2 min plus 300 ms per request (DynamoDB Local is shared with the whole suite in `npm test`), for nightly-size runs too. */
+const timeout = (share: number): number => 120_000 + totalCases * share * 300;
 
 const property = (name: string, share: number, arbitrary: () => fc.Arbitrary<FuzzRequest>): void => {
   it(
