@@ -2,11 +2,12 @@
  * `npm run bench:contention` — write throughput under contention (issue 8, item 4): creates and
  * updates of the four types on distinct resources at 1, 4, 16, 32 and 64 concurrent writers,
  * writes/s, p50/p95/p99 and the count of 409/503/5xx; twice — one API process (writers queue in
- * its commit gate) and as many app instances as writers (each races on its own, as separate
+ * its lane gate) and as many app instances as writers (each races on its own, as separate
  * Lambda instances do) — and optionally a county-wide initial load through the API.
  *
  * Knobs: CONTENTION_WRITES (per level, default 400), CONTENTION_LEVELS (default 1,4,16,32,64),
- * CONTENTION_INITIAL_LOAD (plans; default 0 = skip, the issue's figure is 20000).
+ * CONTENTION_RACING_ONLY=1 (skip the one-process rows), CONTENTION_INITIAL_LOAD (CarePlans
+ * created by 16 racing writers; default 0 = skip, the issue's figure is 20000).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +23,8 @@ import { apiFetch, useToken } from './http.js';
 import { ms, quantile } from './stats.js';
 
 const WRITES = Number(process.env.CONTENTION_WRITES ?? '400');
+/** Only the racing app instances (`CONTENTION_RACING_ONLY=1`). */
+const RACING_ONLY = process.env.CONTENTION_RACING_ONLY === '1';
 const LEVELS = (process.env.CONTENTION_LEVELS ?? '1,4,16,32,64').split(',').map(Number);
 const INITIAL_LOAD = Number(process.env.CONTENTION_INITIAL_LOAD ?? '0');
 const FIXTURES = { CarePlan: carePlanFixture, CareTeam: careTeamFixture, Consent: consentFixture, Goal: goalFixture } as const;
@@ -35,8 +38,11 @@ interface LevelResult {
   readonly statuses: Map<number, number>;
 }
 
-/** `writers` closed-loop writers share `total` writes: half creates, half updates of what they created. */
-async function runLevel(bases: readonly string[], writers: number, total: number): Promise<LevelResult> {
+/**
+ * `writers` closed-loop writers share `total` writes: half creates, half updates of what they
+ * created — or, for an initial load (`plansOnly`), creates of CarePlans only.
+ */
+async function runLevel(bases: readonly string[], writers: number, total: number, plansOnly = false): Promise<LevelResult> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
@@ -45,8 +51,8 @@ async function runLevel(bases: readonly string[], writers: number, total: number
     const base = bases[w % bases.length]!;
     const mine: { type: string; body: any }[] = [];
     for (let n = next++; n < total; n = next++) {
-      const type = TYPES[n % TYPES.length]!;
-      const update = n % 2 === 1 && mine.length > 0;
+      const type = plansOnly ? 'CarePlan' : TYPES[n % TYPES.length]!;
+      const update = !plansOnly && n % 2 === 1 && mine.length > 0;
       const t0 = performance.now();
       let res: Response;
       if (update) {
@@ -62,7 +68,7 @@ async function runLevel(bases: readonly string[], writers: number, total: number
       const body = res.status < 300 ? await res.json() : await res.arrayBuffer();
       latencies.push(performance.now() - t0);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (res.status === 201) mine.push({ type: (body as any).resourceType, body });
+      if (res.status === 201 && !plansOnly) mine.push({ type: (body as any).resourceType, body });
       if (res.status === 200 && update) mine[n % mine.length] = { type: (body as any).resourceType, body };
     }
   };
@@ -92,16 +98,18 @@ try {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
   };
   const gated = await start(true);
-  const instances = await Promise.all(Array.from({ length: Math.max(...LEVELS) }, () => start(false)));
+  // Each instance has its own lane gate, as each Lambda instance has: they coordinate nothing.
+  const instances = await Promise.all(Array.from({ length: Math.max(...LEVELS, INITIAL_LOAD > 0 ? 16 : 0) }, () => start(true)));
   await runLevel([gated], 4, 400); // warm-up (JIT of DynamoDB Local and of the app)
   const rows: string[] = [];
-  for (const writers of LEVELS) rows.push(row('one process (commit queue)', await runLevel([gated], writers, WRITES)));
+  if (!RACING_ONLY) for (const writers of LEVELS) rows.push(row('one process (lane queue)', await runLevel([gated], writers, WRITES)));
   for (const writers of LEVELS) rows.push(row('one app instance per writer (racing)', await runLevel(instances.slice(0, writers), writers, WRITES)));
   let initial = '';
   if (INITIAL_LOAD > 0) {
-    const r = await runLevel([gated], 16, INITIAL_LOAD);
+    // 16 writers, each its own app instance (as Lambda instances would be).
+    const r = await runLevel(instances.slice(0, 16), 16, INITIAL_LOAD, true);
     const errors = [...r.statuses].filter(([s]) => s >= 400).reduce((a, [, c]) => a + c, 0);
-    initial = `\nInitial load through the API: ${INITIAL_LOAD} writes (half creates, half updates) by 16 writers in ${r.seconds.toFixed(0)} s = ${(r.writes / r.seconds).toFixed(1)} writes/s, ${errors} errors.\n`;
+    initial = `\nInitial load through the API: ${INITIAL_LOAD} CarePlans created by 16 writers racing as separate app instances in ${r.seconds.toFixed(0)} s = ${(r.writes / r.seconds).toFixed(1)} writes/s, p99 ${ms(quantile(r.latencies, 0.99))} ms, ${errors} errors.\n`;
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   process.stdout.write(

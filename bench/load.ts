@@ -5,13 +5,13 @@
  *
  * Per resource the API's create path is followed step by step:
  * `validated(stripServerManaged(body))` (the stored body is the validator's output),
- * {@link ResourceService.plan} (version 1, `lastUpdated` strictly after the type's and the global
- * last change, the next sequence number, {@link indexEntries}), and {@link buildTransaction}, whose
+ * {@link ResourceService.plan} (version 1, `lastUpdated` strictly after the lane's last change,
+ * the lane's next number, {@link indexEntries}), and {@link buildTransaction}, whose
  * put actions — current item with its index attributes, version record, anchor items, identifier
  * uniqueness items — become BatchWriteItem put requests (their conditions only guard against
- * concurrent writers). Sequence numbers and the global clock are tracked here, per type, in the
- * order the resources are generated; the sequence items and the clock item are written once at the
- * end with the very `Update` actions a transaction would carry. Nothing of the layout is
+ * concurrent writers). Everything goes into lane 0 of each type; its numbers are tracked here in
+ * the order the resources are generated, and the lane counters are written once at the end with
+ * the very `Update` actions a transaction would carry. Nothing of the layout is
  * re-implemented, so a change to the item codec, the keys or the transaction changes what the
  * loader writes too (`bench/search.ts` checks the result item for item against the API).
  *
@@ -22,8 +22,7 @@ import { createHash } from 'node:crypto';
 import { BatchWriteItemCommand, UpdateItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { CarePlan, CareTeam, Consent, FhirResource, Goal, Reference } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../schemas/index.js';
-import { DynamoResourceRepository, type SequenceState } from '../functions/api/repository/index.js';
-import { GLOBAL_CLOCK } from '../functions/api/repository/keys.js';
+import { DynamoResourceRepository, type LaneState } from '../functions/api/repository/index.js';
 import { buildTransaction } from '../functions/api/repository/transaction.js';
 import { ResourceService, writeOf } from '../functions/api/services/resource-service.js';
 import { BENCH_ORG, benchActor } from './actor.js';
@@ -303,7 +302,7 @@ async function batchWrite(client: DynamoDBClient, tableName: string, requests: W
 
 /**
  * Stores synthetic patients `0 … patients-1` in `tableName`, item for item as the API's create
- * would (see the module comment), continuing the table's change-feed sequences and global clock.
+ * would (see the module comment), continuing lane 0 of each type's change feed.
  * The table must not hold these patients yet: puts are unconditional.
  */
 export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
@@ -313,11 +312,10 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
   const repository = new DynamoResourceRepository({ client, tableName });
   const service = new ResourceService({ repository, actor: benchActor(repository, options.now), ...(options.now ? { now: options.now } : {}) });
   const types: SupportedResourceType[] = ['CarePlan', 'CareTeam', 'Consent', 'Goal'];
-  const read = await repository.readSequences(types);
-  const initial = new Map<string, SequenceState>(types.map((type) => [type, read.get(type) ?? { seq: 0 }]));
-  const sequences = new Map(initial);
-  const initialClock = read.get(GLOBAL_CLOCK)?.lastUpdated;
-  let clock = initialClock;
+  const initial: ReadonlyMap<string, LaneState> = await repository.readLanes(types.map((resourceType) => ({ resourceType, lane: 0 })));
+  const lanes = new Map(initial);
+  /** The first lastUpdated stamped in each lane by this load. */
+  const first = new Map<string, string>();
 
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -347,15 +345,15 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
     for (const { resourceType, id, body } of syntheticPatient(index).resources) {
       // The create path of ResourceService: validate (store the validator's output), plan, build.
       const resource = service.prepare(resourceType, body, true, BENCH_ORG);
-      const sequence = sequences.get(resourceType) ?? { seq: 0 };
-      const { version } = service.plan(resourceType, id, resource, undefined, { sequence, ...(clock ? { clock } : {}) }, 'POST', { kind: 'creator' });
-      sequences.set(resourceType, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
-      clock = version.lastUpdated;
+      const lane = lanes.get(resourceType)!;
+      const { version } = service.plan(resourceType, id, resource, undefined, lane, 'POST', { kind: 'creator' });
+      lanes.set(resourceType, { ...lane, seq: version.seq ?? lane.seq + 1, lastUpdated: version.lastUpdated });
+      if (!first.has(resourceType)) first.set(resourceType, version.lastUpdated);
       const write = writeOf(version, undefined);
-      const { items: actions, purposes } = buildTransaction(tableName, { writes: [write], sequences: [], clock });
+      const { items: actions, purposes } = buildTransaction(tableName, { writes: [write], sequences: [] });
       actions.forEach((action, position) => {
         const purpose = purposes[position];
-        // The sequence and clock advances are written once, at the end; consent summaries with them.
+        // The lane advances are written once, at the end; consent summaries with them.
         if (purpose?.kind === 'sequence') return;
         if (purpose?.kind === 'consents' && action.Update) {
           consentUpdates.push(action.Update);
@@ -387,19 +385,17 @@ export async function loadSynthetic(options: LoadOptions): Promise<LoadResult> {
     items++;
   }
 
-  // The sequence items, advanced from what was read to the last number assigned, and the global
-  // clock, with the same Update actions (and conditions) a transaction carries.
+  // The lane counters, advanced from what was read to the last number assigned, with the same
+  // Update actions (and conditions) a transaction carries.
   const advances = types.flatMap((resourceType) => {
     const from = initial.get(resourceType)!;
-    const to = sequences.get(resourceType)!;
-    return to.seq === from.seq ? [] : [{ resourceType, expected: from.seq, next: to.seq, lastUpdated: to.lastUpdated ?? '' }];
+    const to = lanes.get(resourceType)!;
+    return to.seq === from.seq ? [] : [{ resourceType, lane: 0, expected: from.seq, next: to.seq, first: first.get(resourceType)!, lastUpdated: to.lastUpdated ?? '' }];
   });
-  if (clock !== undefined && clock !== initialClock) {
-    for (const action of buildTransaction(tableName, { writes: [], sequences: advances, clock }).items) {
-      if (!action.Update) throw new Error('expected only sequence and clock Update actions');
-      await client.send(new UpdateItemCommand(action.Update));
-      items++;
-    }
+  for (const action of buildTransaction(tableName, { writes: [], sequences: advances }).items) {
+    if (!action.Update) throw new Error('expected only lane Update actions');
+    await client.send(new UpdateItemCommand(action.Update));
+    items++;
   }
   return { resources: options.patients * RESOURCES_PER_PATIENT, items, batchCalls, ms: performance.now() - started };
 }

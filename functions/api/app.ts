@@ -24,7 +24,7 @@ import { requireScope, type RequestContext } from './context/request-context.js'
 import { smartConfiguration } from './routes/smart-configuration.js';
 import { scopeOperationOf } from './routes/scope-of.js';
 import { AccessGuard } from './services/access-guard.js';
-import type { CommitGate } from './services/commit-gate.js';
+import type { LaneGate } from './services/lane-gate.js';
 import { AuditLog } from './services/audit-log.js';
 import { ResourceService } from './services/resource-service.js';
 import { SearchService } from './services/search-service.js';
@@ -42,7 +42,7 @@ export interface AppDeps {
   readonly verify: TokenVerifier;
   readonly claimNames: ClaimNames;
   /** Queues this process's write attempts; absent: every request races on its own (as separate Lambda instances do). */
-  readonly gate?: CommitGate;
+  readonly gate?: LaneGate;
   /** Local development only: the development issuer's public keys, served at `/.well-known/jwks.json`. */
   readonly devJwks?: JSONWebKeySet;
 }

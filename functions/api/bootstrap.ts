@@ -14,7 +14,7 @@ import { AuditReader } from './repository/audit-reader.js';
 import { FeedReader } from './repository/feed-reader.js';
 import { DynamoResourceRepository } from './repository/index.js';
 import { SearchStore } from './repository/search-store.js';
-import { CommitGate } from './services/commit-gate.js';
+import { LaneGate } from './services/lane-gate.js';
 
 /** Options for {@link buildApp}; tests inject a client, a log sink or local signing keys. */
 export interface BuildOptions {
@@ -28,7 +28,7 @@ export interface BuildOptions {
   /** Serve `jwks` at `/.well-known/jwks.json` (the development issuer of `npm start`). */
   readonly serveJwks?: boolean;
   /**
-   * Queue this process's write attempts (see `services/commit-gate.ts`). Tests that simulate
+   * Queue this process's write attempts per feed lane (see `services/lane-gate.ts`). Tests that simulate
    * several Lambda instances racing turn it off. @default true
    */
   readonly serialiseCommits?: boolean;
@@ -67,7 +67,7 @@ export function buildApp(config: ApiConfig, options: BuildOptions = {}): { app: 
     log,
     verify,
     claimNames: config.auth.claims,
-    ...(options.serialiseCommits === false ? {} : { gate: new CommitGate() }),
+    ...(options.serialiseCommits === false ? {} : { gate: new LaneGate() }),
     ...(options.serveJwks && options.jwks ? { devJwks: options.jwks } : {}),
   }) as unknown as Hono;
   return { app, log, client };

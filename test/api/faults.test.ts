@@ -1,7 +1,5 @@
 import {
   BatchGetItemCommand,
-  TransactGetItemsCommand,
-  type TransactGetItemsCommandInput,
   BatchWriteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -11,12 +9,14 @@ import {
   ThrottlingException,
   TransactionInProgressException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type BatchGetItemCommandInput,
   type GetItemCommandInput,
   type QueryCommandInput,
   type QueryCommandOutput,
   type TransactWriteItemsCommandInput,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
@@ -66,10 +66,8 @@ async function faultyApp(storage: Storage): Promise<FaultyApp> {
       Responses: Object.fromEntries(Object.entries(input.RequestItems!).map(([name, request]) => [name, request.Keys!.map((key) => table.get(keyOf(key))).filter((item): item is Item => item !== undefined)])),
     }));
   }
-  // The feed reads its positions as one snapshot (TransactGetItems), served from the same table.
-  mock.on(TransactGetItemsCommand).callsFake((input: TransactGetItemsCommandInput) => ({
-    Responses: (input.TransactItems ?? []).map((item) => ({ ...(table.has(keyOf(item.Get!.Key!)) ? { Item: table.get(keyOf(item.Get!.Key!)) } : {}) })),
-  }));
+  // The feed seals its lanes (UpdateItem returning the counter), served from the same table.
+  mock.on(UpdateItemCommand).callsFake((input: UpdateItemCommandInput) => ({ Attributes: table.get(keyOf(input.Key!)) ?? { seq: { N: '0' } } }));
   if (fail.query) mock.on(QueryCommand).rejects(fail.query);
   else mock.on(QueryCommand).callsFake((input: QueryCommandInput) => storage.query?.(input) ?? { Items: [] });
   if (fail.transact) mock.on(TransactWriteItemsCommand).rejects(fail.transact);
@@ -101,12 +99,14 @@ function storedGoal(versionId: number): Item {
     lastUpdated,
     method: 'PUT',
     seq: versionId,
+    lane: 0,
     resource: { ...goalFixture(), id, meta: { versionId: String(versionId), lastUpdated } },
     access: { resourceType: 'Goal', id, custodian: TEST_ORG, clientKeys: ['urn:oid:1.2.246.21|311080-999X'] },
   });
 }
 
-const goalSequence = (seq: number): Item => ({ PK: { S: 'SEQ' }, SK: { S: 'Goal' }, seq: { N: String(seq) }, lastUpdated: { S: '2026-12-01T10:00:09.000Z' } });
+/** The counter of Goal's feed lane 0 (the lane `feedItem` versions are in). */
+const goalSequence = (seq: number): Item => ({ PK: { S: 'SEQ#Goal#0' }, SK: { S: 'SEQ' }, seq: { N: String(seq) }, lastUpdated: { S: '2026-12-01T10:00:09.000Z' } });
 
 const json = { 'content-type': 'application/fhir+json' };
 const post = { method: 'POST', headers: json, body: JSON.stringify(goalFixture()) };

@@ -11,6 +11,7 @@ import { BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, ScanCommand, 
 import fc from 'fast-check';
 import { SUPPORTED_RESOURCE_TYPES, validateResource, type SupportedResourceType } from '../../schemas/index.js';
 import type { TestApi } from '../support/api.js';
+import { comparableItem, isAudit } from '../support/stored-items.js';
 import type { FuzzRequest } from './arbitraries.js';
 
 export const DEFAULT_SEED = 20_261_208;
@@ -26,16 +27,6 @@ export const totalCases = positiveInt(process.env.FUZZ_RUNS, DEFAULT_CASES);
 
 type Item = Record<string, AttributeValue>;
 const keyOf = (item: Item): string => `${item.PK?.S}\u0000${item.SK?.S}`;
-const isAudit = (item: Item): boolean => item.PK?.S?.startsWith('AU#') === true;
-
-const canonical = (value: unknown): unknown => {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
-  }
-  return value;
-};
 
 /**
  * The table's non-audit items, keyed; audit records found on the way are deleted so the table
@@ -49,7 +40,8 @@ async function scanState(api: TestApi): Promise<Map<string, { item: Item; json: 
     const page = await api.client.send(new ScanCommand({ TableName: api.config.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
       if (isAudit(item)) audits.push(item);
-      else state.set(keyOf(item), { item, json: JSON.stringify(canonical(item)) });
+      const json = comparableItem(item);
+      if (json !== undefined) state.set(keyOf(item), { item, json });
     }
     start = page.LastEvaluatedKey;
   } while (start);

@@ -22,6 +22,7 @@ export function goalWrite(id: string, overrides: Partial<ResourceWrite> = {}): R
     lastUpdated: '2026-12-01T10:00:00.000Z',
     method: 'POST',
     seq: 1,
+    lane: 0,
     resource: { resourceType: 'Goal', id, lifecycleStatus: 'active', description: { text: 'Arki sujuu' }, subject: { reference: 'Patient/p1' } },
     index: index(),
     access: { resourceType: 'Goal', id, custodian: ORG, clientKeys: ['Patient/p1'] },

@@ -26,9 +26,9 @@ import { cancelled, entries, goalWrite, reasonsAt, sdkError, TABLE } from './bui
 
 const CLOCK = '2026-12-01T10:00:00.000Z';
 
-/** An update of Goal/g1 from version 3 taking identifier `urn:x|1`: current, version, unique, sequence, clock. */
+/** An update of Goal/g1 from version 3 taking identifier `urn:x|1`: current, version, unique, lane. */
 const update = goalWrite('g1', { expectedVersionId: 3, versionId: 4, method: 'PUT', index: entries([], ['urn:x|1']) });
-const batch: CommitBatch = { writes: [update], sequences: [{ resourceType: 'Goal', expected: 7, next: 8, lastUpdated: CLOCK }], clock: CLOCK };
+const batch: CommitBatch = { writes: [update], sequences: [{ resourceType: 'Goal', lane: 0, expected: 7, next: 8, first: CLOCK, lastUpdated: CLOCK }] };
 const { purposes } = buildTransaction(TABLE, batch);
 const at = (kind: ActionPurpose['kind']): number => purposes.findIndex((p) => p.kind === kind);
 const ACTIONS = purposes.length;
@@ -61,11 +61,10 @@ describe('translateStorageError: cancelled transactions', () => {
     expect(translated).toMatchObject({ resourceType: 'Goal', identifier: 'urn:x|1', existingId: 'other' });
   });
 
-  it('explains a lost race for the type sequence or the global clock as a sequence conflict', () => {
-    const sequence = purposes.findIndex((p) => p.kind === 'sequence' && p.resourceType === 'Goal');
-    const clock = purposes.findIndex((p) => p.kind === 'sequence' && p.resourceType === '*');
+  it('explains a lost race for the lane (a number taken, or a seal) as a sequence conflict', () => {
+    const sequence = purposes.findIndex((p) => p.kind === 'sequence' && p.resourceType === 'Goal#0');
+    expect(sequence).toBeGreaterThanOrEqual(0);
     expect(translateStorageError(cancelled(reasonsAt(ACTIONS, { [sequence]: { Code: 'ConditionalCheckFailed' } })), purposes)).toBeInstanceOf(SequenceConflictError);
-    expect(translateStorageError(cancelled(reasonsAt(ACTIONS, { [clock]: { Code: 'ConditionalCheckFailed' } })), purposes)).toBeInstanceOf(SequenceConflictError);
   });
 
   it('prefers the first failed condition when several actions failed', () => {

@@ -4,8 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FeedReader, type FeedOptions, type FeedPage } from '../../functions/api/repository/feed-reader.js';
 import { StorageUnavailableError } from '../../functions/api/repository/index.js';
-import type { SequenceState } from '../../functions/api/repository/types.js';
-import { feedItem, TABLE } from './builders.js';
+import type { LaneChoice, LaneState } from '../../functions/api/repository/types.js';
+import { versionItem } from '../../functions/api/repository/item-codec.js';
+import { feedItem, goalWrite, TABLE } from './builders.js';
 
 /** Query calls one read makes at most: the first and four retries (~0.6 s). */
 const MAX_QUERIES = 5;
@@ -17,8 +18,16 @@ interface FakeIndex {
   readonly itemsPerPage?: number;
 }
 
-/** A reader over a Goal feed whose sequence item reads `seq`, and an eventually consistent index. */
-function reader(seq: number, index: FakeIndex): { feed: FeedReader; mock: ReturnType<typeof mockClient> } {
+/** The reader's seal: after every `feedItem(seq)` with seq < 60 unless a test says otherwise. */
+const SEALED = '2026-12-01T10:01:00.000Z';
+
+/** A one-lane Goal feed whose lane counter reads `seq` at the seal. */
+const sealing = (seq: number) => ({
+  sealLanes: async (lanes: readonly LaneChoice[], _instant: string): Promise<LaneState[]> => lanes.map((lane) => ({ ...lane, seq })),
+});
+
+/** A reader over a one-lane Goal feed whose counter reads `seq`, and an eventually consistent index. */
+function reader(seq: number, index: FakeIndex, sealed = SEALED): { feed: FeedReader; mock: ReturnType<typeof mockClient> } {
   const client = new DynamoDBClient({ region: 'local' });
   const mock = mockClient(client);
   let call = 0;
@@ -29,10 +38,9 @@ function reader(seq: number, index: FakeIndex): { feed: FeedReader; mock: Return
     const page = matching.slice(0, Math.min(input.Limit ?? Infinity, index.itemsPerPage ?? Infinity));
     const last = page[page.length - 1];
     const truncated = page.length < matching.length && last !== undefined;
-    return { Items: page.map((s) => feedItem(s)), ...(truncated ? { LastEvaluatedKey: { histPK: { S: 'Goal' }, histSK: { S: String(last).padStart(12, '0') } } } : {}) };
+    return { Items: page.map((s) => feedItem(s)), ...(truncated ? { LastEvaluatedKey: { histPK: { S: 'Goal#0' }, histSK: { S: String(last).padStart(12, '0') } } } : {}) };
   });
-  const sequences = async (types: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> => new Map(types.map((type) => [type, { seq }]));
-  return { feed: new FeedReader(client, TABLE, { readSequenceSnapshot: sequences }), mock };
+  return { feed: new FeedReader(client, TABLE, sealing(seq), { lanes: 1, now: () => new Date(sealed) }), mock };
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, n) => from + n);
@@ -62,12 +70,12 @@ describe('FeedReader', () => {
     const { feed, mock } = reader(5, { present: () => range(1, 5) });
     const page = served(await read(feed, { count: 2 }));
     expect(seqs(page)).toEqual([5, 4]);
-    expect(page.next).toEqual({ Goal: 4 });
+    expect(page.next).toEqual({ sealed: SEALED, below: { 'Goal#0': 4 } });
     expect(mock).toReceiveCommandExactlyOnceWith(QueryCommand, {
       TableName: TABLE,
       IndexName: 'history',
-      KeyConditionExpression: 'histPK = :type AND histSK <= :top',
-      ExpressionAttributeValues: { ':type': { S: 'Goal' }, ':top': { S: '000000000005' } },
+      KeyConditionExpression: 'histPK = :lane AND histSK <= :top',
+      ExpressionAttributeValues: { ':lane': { S: 'Goal#0' }, ':top': { S: '000000000005' } },
       ScanIndexForward: false,
       Limit: 4,
     });
@@ -75,9 +83,9 @@ describe('FeedReader', () => {
 
   it('continues below the position of the previous page', async () => {
     const { feed, mock } = reader(5, { present: () => range(1, 5) });
-    const page = served(await read(feed, { count: 2, position: { Goal: 4 } }));
+    const page = served(await read(feed, { count: 2, position: { sealed: SEALED, below: { 'Goal#0': 4 } } }));
     expect(seqs(page)).toEqual([3, 2]);
-    expect(mock).toReceiveCommandWith(QueryCommand, { ExpressionAttributeValues: { ':type': { S: 'Goal' }, ':top': { S: '000000000003' } } });
+    expect(mock).toReceiveCommandWith(QueryCommand, { ExpressionAttributeValues: { ':lane': { S: 'Goal#0' }, ':top': { S: '000000000003' } } });
   });
 
   it('retries a hole in the index and serves the page once the hole fills', async () => {
@@ -127,9 +135,56 @@ describe('FeedReader', () => {
     const { feed, mock } = reader(8, { present: () => range(1, 8), itemsPerPage: 3 });
     const page = served(await read(feed, { count: 4 }));
     expect(seqs(page)).toEqual([8, 7, 6, 5]);
-    expect(page.next).toEqual({ Goal: 5 });
+    expect(page.next).toEqual({ sealed: SEALED, below: { 'Goal#0': 5 } });
     expect(mock).toReceiveCommandTimes(QueryCommand, 2);
-    expect(mock).toReceiveNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { histPK: { S: 'Goal' }, histSK: { S: '000000000006' } }, Limit: 3 });
+    expect(mock).toReceiveNthCommandWith(QueryCommand, 2, { ExclusiveStartKey: { histPK: { S: 'Goal#0' }, histSK: { S: '000000000006' } }, Limit: 3 });
+  });
+
+  it('leaves versions stamped after its seal for the next read, without counting them towards the page', async () => {
+    // Versions 6–9 were stamped after 10:00:05.500 (a writer whose clock runs ahead of the reader's).
+    const { feed, mock } = reader(9, { present: () => range(1, 9) }, '2026-12-01T10:00:05.500Z');
+    const page = served(await read(feed, { count: 2 }));
+    expect(seqs(page)).toEqual([5, 4]);
+    expect(page.next).toEqual({ sealed: '2026-12-01T10:00:05.500Z', below: { 'Goal#0': 4 } });
+    // The first Query (limit 4) held only 9–6: the reader went on below them instead of serving an empty page.
+    expect(mock).toReceiveCommandTimes(QueryCommand, 2);
+  });
+
+  it('never serves a version after the seal on a later page of the same read', async () => {
+    const { feed } = reader(9, { present: () => range(1, 9) }, '2026-12-01T10:00:05.500Z');
+    const page = served(await read(feed, { count: 10, position: { sealed: '2026-12-01T10:00:03.500Z', below: { 'Goal#0': 10 } } }));
+    expect(seqs(page)).toEqual([3, 2, 1]);
+    expect(page.next).toBeUndefined();
+  });
+
+  it('seals every lane of every type it reads, at its own instant, and merges them newest first', async () => {
+    const client = new DynamoDBClient({ region: 'local' });
+    const mock = mockClient(client);
+    mock.on(QueryCommand).callsFake((input: QueryCommandInput): Partial<QueryCommandOutput> => {
+      const lane = input.ExpressionAttributeValues![':lane']!.S!;
+      // Lane 1 of Goal holds seconds 2 and 4, lane 0 seconds 1 and 3; CarePlan lane 1 second 5.
+      const items: Record<string, Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>[]> = {
+        'Goal#0': [versionItem(goalWrite('a', { seq: 2, lane: 0, lastUpdated: '2026-12-01T10:00:03.000Z' })), versionItem(goalWrite('b', { seq: 1, lane: 0, lastUpdated: '2026-12-01T10:00:01.000Z' }))],
+        'Goal#1': [versionItem(goalWrite('c', { seq: 2, lane: 1, lastUpdated: '2026-12-01T10:00:04.000Z' })), versionItem(goalWrite('d', { seq: 1, lane: 1, lastUpdated: '2026-12-01T10:00:02.000Z' }))],
+        'CarePlan#1': [versionItem(goalWrite('e', { resourceType: 'CarePlan', seq: 1, lane: 1, lastUpdated: '2026-12-01T10:00:05.000Z' }))],
+      };
+      return { Items: items[lane] ?? [] };
+    });
+    const sealed: { lanes: readonly LaneChoice[]; instant: string }[] = [];
+    const counters: Record<string, number> = { 'Goal#0': 2, 'Goal#1': 2, 'CarePlan#1': 1 };
+    const repository = {
+      sealLanes: async (lanes: readonly LaneChoice[], instant: string): Promise<LaneState[]> => {
+        sealed.push({ lanes, instant });
+        return lanes.map((lane) => ({ ...lane, seq: counters[`${lane.resourceType}#${lane.lane}`] ?? 0 }));
+      },
+    };
+    const feed = new FeedReader(client, TABLE, repository, { lanes: 2, now: () => new Date(SEALED) });
+    const page = await feed.read(['CarePlan', 'Goal'], { count: 10 });
+    expect(sealed).toEqual([{ lanes: [{ resourceType: 'CarePlan', lane: 0 }, { resourceType: 'CarePlan', lane: 1 }, { resourceType: 'Goal', lane: 0 }, { resourceType: 'Goal', lane: 1 }], instant: SEALED }]);
+    expect(page.versions.map((v) => v.id)).toEqual(['e', 'c', 'a', 'd', 'b']);
+    expect(page.next).toBeUndefined();
+    // A lane with nothing in it is not queried.
+    expect(mock).toReceiveCommandTimes(QueryCommand, 3);
   });
 
   it('reads an empty feed without querying the index', async () => {
@@ -144,7 +199,7 @@ describe('FeedReader', () => {
     const client = new DynamoDBClient({ region: 'local' });
     const mock = mockClient(client);
     mock.on(QueryCommand).rejects(new ThrottlingException({ message: 'throttled', $metadata: {} }));
-    const feed = new FeedReader(client, TABLE, { readSequenceSnapshot: async () => new Map([['Goal', { seq: 2 }]]) });
+    const feed = new FeedReader(client, TABLE, sealing(2), { lanes: 1 });
     await expect(feed.read(['Goal'], { count: 10 })).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(mock).toReceiveCommandTimes(QueryCommand, 1);
   });

@@ -13,8 +13,7 @@ function batchOf(writes: readonly ResourceWrite[], extra: Partial<CommitBatch> =
   const types = [...new Set(writes.map((w) => w.resourceType))];
   return {
     writes,
-    sequences: types.map((resourceType) => ({ resourceType, expected: 4, next: 5, lastUpdated: CLOCK })),
-    clock: CLOCK,
+    sequences: types.map((resourceType) => ({ resourceType, lane: 3, expected: 4, next: 5, first: CLOCK, lastUpdated: CLOCK })),
     ...extra,
   };
 }
@@ -30,7 +29,7 @@ function describeActions(items: readonly TransactWriteItem[]): string[] {
 }
 
 describe('buildTransaction', () => {
-  it('creates with the current item conditional on absence, the version record, anchors, identifiers, audit, sequence and clock', () => {
+  it('creates with the current item conditional on absence, the version record, anchors, identifiers, audit and the lane advance', () => {
     const write = goalWrite('g1', { index: entries(['care-team=CareTeam/t1'], ['urn:x|1']) });
     const { items, purposes } = buildTransaction(TABLE, batchOf([write], { audit: [auditRecord('e1', 'Patient/p1')] }));
     expect(describeActions(items)).toEqual([
@@ -39,12 +38,11 @@ describe('buildTransaction', () => {
       'Put IX#Goal#care-team=CareTeam/t1 g1',
       'Put UQ#Goal#urn:x|1 UQ',
       'Put AU#Patient/p1#2026 2026-12-01T10:00:00.000Z#e1',
-      'Update SEQ Goal',
-      'Update SEQ *',
+      'Update SEQ#Goal#3 SEQ',
     ]);
-    expect(purposes.map((p) => p.kind)).toEqual(['current', 'version', 'anchor', 'unique', 'audit', 'sequence', 'sequence']);
+    expect(purposes.map((p) => p.kind)).toEqual(['current', 'version', 'anchor', 'unique', 'audit', 'sequence']);
     expect(items[0]!.Put).toMatchObject({ TableName: TABLE, ConditionExpression: 'attribute_not_exists(PK)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
-    expect(items[1]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)', Item: { histPK: { S: 'Goal' }, histSK: { S: '000000000001' } } });
+    expect(items[1]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)', Item: { histPK: { S: 'Goal#0' }, histSK: { S: '000000000001' } } });
     expect(items[3]!.Put).toMatchObject({
       Item: { id: { S: 'g1' } },
       ConditionExpression: 'attribute_not_exists(PK) OR id = :id0',
@@ -54,31 +52,25 @@ describe('buildTransaction', () => {
     expect(items[4]!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK)', Item: { expiresAt: { N: '2000000000' } } });
   });
 
-  it('moves the type sequence conditional on the number read and the global clock conditional on being older', () => {
-    const { items, purposes } = buildTransaction(TABLE, batchOf([goalWrite('g1')]));
-    expect(items.at(-2)!.Update).toEqual({
-      TableName: TABLE,
-      Key: { PK: { S: 'SEQ' }, SK: { S: 'Goal' } },
-      UpdateExpression: 'SET seq = :next, lastUpdated = :lastUpdated',
-      ConditionExpression: 'seq = :expected',
-      ExpressionAttributeValues: { ':next': { N: '5' }, ':expected': { N: '4' }, ':lastUpdated': { S: CLOCK } },
-    });
+  it('moves the lane counter conditional on the number read and on no seal at or after the first instant', () => {
+    const later = '2026-12-01T10:00:00.005Z';
+    const batch: CommitBatch = { writes: [goalWrite('g1')], sequences: [{ resourceType: 'Goal', lane: 3, expected: 4, next: 6, first: CLOCK, lastUpdated: later }] };
+    const { items, purposes } = buildTransaction(TABLE, batch);
     expect(items.at(-1)!.Update).toEqual({
       TableName: TABLE,
-      Key: { PK: { S: 'SEQ' }, SK: { S: '*' } },
-      UpdateExpression: 'SET lastUpdated = :clock',
-      ConditionExpression: 'attribute_not_exists(lastUpdated) OR lastUpdated < :clock',
-      ExpressionAttributeValues: { ':clock': { S: CLOCK } },
+      Key: { PK: { S: 'SEQ#Goal#3' }, SK: { S: 'SEQ' } },
+      UpdateExpression: 'SET seq = :next, lastUpdated = :lastUpdated',
+      ConditionExpression: 'seq = :expected AND (attribute_not_exists(lastUpdated) OR lastUpdated < :first)',
+      ExpressionAttributeValues: { ':next': { N: '6' }, ':expected': { N: '4' }, ':first': { S: CLOCK }, ':lastUpdated': { S: later } },
     });
-    expect(purposes.slice(-2)).toEqual([
-      { kind: 'sequence', resourceType: 'Goal' },
-      { kind: 'sequence', resourceType: '*' },
-    ]);
+    expect(purposes.at(-1)).toEqual({ kind: 'sequence', resourceType: 'Goal#3' });
   });
 
-  it('accepts a missing sequence item for the first write of a type', () => {
-    const batch: CommitBatch = { writes: [goalWrite('g1')], sequences: [{ resourceType: 'Goal', expected: 0, next: 1, lastUpdated: CLOCK }], clock: CLOCK };
-    expect(buildTransaction(TABLE, batch).items.at(-2)!.Update!.ConditionExpression).toBe('attribute_not_exists(seq) OR seq = :expected');
+  it('accepts a missing or only sealed lane counter for the first write of a lane', () => {
+    const batch: CommitBatch = { writes: [goalWrite('g1')], sequences: [{ resourceType: 'Goal', lane: 0, expected: 0, next: 1, first: CLOCK, lastUpdated: CLOCK }] };
+    expect(buildTransaction(TABLE, batch).items.at(-1)!.Update!.ConditionExpression).toBe(
+      '(attribute_not_exists(seq) OR seq = :expected) AND (attribute_not_exists(lastUpdated) OR lastUpdated < :first)',
+    );
   });
 
   it('updates conditional on the version read, adding and removing only the anchors and identifiers that changed', () => {
@@ -97,8 +89,7 @@ describe('buildTransaction', () => {
       'Delete IX#Goal#care-team=CareTeam/a g1',
       'Put UQ#Goal#urn:x|new UQ',
       'Delete UQ#Goal#urn:x|old UQ',
-      'Update SEQ Goal',
-      'Update SEQ *',
+      'Update SEQ#Goal#3 SEQ',
     ]);
     expect(items[0]!.Put).toMatchObject({ ConditionExpression: 'vid = :expected', ExpressionAttributeValues: { ':expected': { N: '3' } } });
     expect(items[5]!.Delete).toMatchObject({ ConditionExpression: 'attribute_not_exists(PK) OR id = :id0', ExpressionAttributeValues: { ':id0': { S: 'g1' } } });
@@ -121,8 +112,7 @@ describe('buildTransaction', () => {
       'Put Goal/g1 V#0000000003',
       'Delete IX#Goal#goal=Goal/x g1',
       'Delete UQ#Goal#urn:x|1 UQ',
-      'Update SEQ Goal',
-      'Update SEQ *',
+      'Update SEQ#Goal#3 SEQ',
     ]);
     expect(items[0]!.Put!.Item).toMatchObject({ deleted: { BOOL: true }, custodian: { S: expect.any(String) } });
     expect(items[0]!.Put!.Item).not.toHaveProperty('body');
@@ -199,7 +189,7 @@ describe('buildTransaction', () => {
       if (purpose.kind === 'unique') expect(pk).toBe(`UQ#${purpose.write.resourceType}#${purpose.identifier}`);
       if (purpose.kind === 'consents') expect(pk).toBe(`CLIENT#${purpose.clientKey}`);
       if (purpose.kind === 'audit') expect(pk).toMatch(/^AU#/);
-      if (purpose.kind === 'sequence') expect(item.Update!.Key!.SK!.S).toBe(purpose.resourceType);
+      if (purpose.kind === 'sequence') expect(item.Update!.Key!.PK!.S).toBe(`SEQ#${purpose.resourceType}`);
     });
   });
 });
@@ -208,7 +198,7 @@ describe('transactionActionCount', () => {
   it('counts the actions the transaction will send', () => {
     const batch = batchOf([goalWrite('g1', { index: entries(['care-team=CareTeam/t1', 'goal=Goal/x'], ['urn:x|1']) })], { audit: [auditRecord('e1', 'Patient/p1')] });
     expect(transactionActionCount(batch)).toBe(buildTransaction(TABLE, batch).items.length);
-    expect(transactionActionCount(batch)).toBe(8);
+    expect(transactionActionCount(batch)).toBe(7);
   });
 });
 
@@ -225,8 +215,7 @@ describe('DynamoResourceRepository.commit', () => {
         { Put: expect.objectContaining({ TableName: TABLE, ConditionExpression: 'attribute_not_exists(PK)' }) },
         { Put: expect.objectContaining({ Item: expect.objectContaining({ SK: { S: 'V#0000000001' } }) }) },
         { Put: expect.objectContaining({ Item: expect.objectContaining({ PK: { S: 'AU#Patient/p1#2026' } }) }) },
-        { Update: expect.objectContaining({ Key: { PK: { S: 'SEQ' }, SK: { S: 'Goal' } } }) },
-        { Update: expect.objectContaining({ Key: { PK: { S: 'SEQ' }, SK: { S: '*' } } }) },
+        { Update: expect.objectContaining({ Key: { PK: { S: 'SEQ#Goal#3' }, SK: { S: 'SEQ' } } }) },
       ],
     });
   });

@@ -6,6 +6,7 @@ import {
   TransactionContentionError,
   VersionConflictError,
 } from '../../functions/api/repository/index.js';
+import { LaneGate } from '../../functions/api/services/lane-gate.js';
 import { retryWrites, RETRY_BUDGET_MS } from '../../functions/api/services/write-retry.js';
 import { FhirError } from '../../functions/shared/errors.js';
 
@@ -23,7 +24,7 @@ const duplicate = (): DuplicateIdentifierError => new DuplicateIdentifierError('
 
 /** Runs the retry loop to its end with the backoff timers fast-forwarded. */
 async function run(attempt: () => Promise<string>, pinned: boolean): Promise<PromiseSettledResult<string>> {
-  const settled = Promise.allSettled([retryWrites(attempt, { versionPinned: pinned })]);
+  const settled = Promise.allSettled([retryWrites(attempt, { versionPinned: pinned, types: ['Goal'] })]);
   await vi.runAllTimersAsync();
   return (await settled)[0];
 }
@@ -53,7 +54,7 @@ describe('retryWrites', () => {
 
   it('backs off between attempts instead of spinning', async () => {
     const attempt = attempts(sequenceConflict());
-    const result = retryWrites(attempt, { versionPinned: false });
+    const result = retryWrites(attempt, { versionPinned: false, types: ['Goal'] });
     await vi.advanceTimersByTimeAsync(0);
     expect(attempt).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(30);
@@ -109,5 +110,19 @@ describe('retryWrites', () => {
     const notFoundAttempt = attempts(notFound);
     expect(rejection(await run(notFoundAttempt, false))).toBe(notFound);
     expect(notFoundAttempt).toHaveBeenCalledTimes(1);
+  });
+
+  it('retries a lost lane in another lane, soon: the lane lost is avoided', async () => {
+    const gate = new LaneGate(2, () => 0);
+    const lanes: number[] = [];
+    const attempt = vi.fn(async (chosen: ReadonlyMap<string, number>) => {
+      lanes.push(chosen.get('Goal')!);
+      if (lanes.length === 1) throw new SequenceConflictError('lost Goal#0', { lane: 'Goal#0' });
+      return 'committed';
+    });
+    const settled = retryWrites(attempt, { versionPinned: false, types: ['Goal'], gate });
+    await vi.advanceTimersByTimeAsync(5);
+    await expect(settled).resolves.toBe('committed');
+    expect(lanes).toEqual([0, 1]);
   });
 });

@@ -1,16 +1,16 @@
 /**
  * The second phase of a transaction: every write planned from one consistent read — validation,
- * If-Match, no-op detection, PATCH — with consecutive sequence numbers per type and strictly
+ * If-Match, no-op detection, PATCH — with consecutive numbers in one lane per type and strictly
  * increasing lastUpdated, ready for one TransactWriteItems.
  */
 import type { FhirResource } from 'fhir/r4.js';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, gone, notFound, preconditionFailed } from '../../shared/errors.js';
 import type { AccessBasis } from '../access/types.js';
-import type { CommitBatch, ResourceWrite, SequenceState, StoredVersion } from '../repository/index.js';
+import type { CommitBatch, LaneState, ResourceWrite, StoredVersion } from '../repository/index.js';
 import { assertPatchDocument, patchedResource } from '../routes/patch.js';
 import type { InteractionContext } from '../routes/types.js';
-import { writeOf, type Clocks, type PlannedWrite } from '../services/resource-service.js';
+import { writeOf, type PlannedWrite } from '../services/resource-service.js';
 import { sameContent } from '../services/same-content.js';
 import type { BundleEntryRequest } from './entry.js';
 import { wrapAsync, type Planned, type Resolved } from './resolve.js';
@@ -22,26 +22,28 @@ import { wrapAsync, type Planned, type Resolved } from './resolve.js';
 export async function planWrites(
   ordered: readonly Resolved[],
   current: ReadonlyMap<string, StoredVersion>,
-  sequences: ReadonlyMap<string, SequenceState>,
-  clock: string | undefined,
+  lanes: ReadonlyMap<string, LaneState>,
   context: InteractionContext,
 ): Promise<{ planned: Map<number, Planned>; writes: PlannedWrite[]; batch: Omit<CommitBatch, 'audit'> }> {
   const { resources } = context;
   const planned = new Map<number, Planned>();
   const plannedWrites: PlannedWrite[] = [];
   const writes: ResourceWrite[] = [];
-  const running = new Map(sequences);
-  const start = new Map(sequences);
-  let runningClock = clock;
+  const running = new Map(lanes);
+  /** The first lastUpdated the batch stamps in each type's lane. */
+  const first = new Map<string, string>();
+  // The batch's versions are stamped in order across types too, so its own entries keep their order in the feed.
+  let newest: string | undefined;
   const stage = async (entry: BundleEntryRequest, type: SupportedResourceType, id: string, resource: FhirResource | undefined, previous: StoredVersion | undefined, status: number): Promise<void> => {
     const method = entry.method === 'PATCH' ? 'PATCH' : entry.method === 'DELETE' ? 'DELETE' : entry.method === 'POST' ? 'POST' : 'PUT';
     const basis: AccessBasis = await resources.authorizeWrite(previous, resource, method);
-    const sequence = running.get(type) ?? { seq: 0 };
-    const clocks: Clocks = { sequence, ...(runningClock ? { clock: runningClock } : {}) };
-    const plannedWrite = resources.plan(type, id, resource, previous, clocks, method, basis);
+    const lane = running.get(type)!;
+    const floor = newest !== undefined && (lane.lastUpdated === undefined || lane.lastUpdated < newest) ? { ...lane, lastUpdated: newest } : lane;
+    const plannedWrite = { ...resources.plan(type, id, resource, previous, floor, method, basis), lane };
     const { version } = plannedWrite;
-    running.set(type, { seq: version.seq ?? sequence.seq + 1, lastUpdated: version.lastUpdated });
-    runningClock = version.lastUpdated;
+    running.set(type, { ...lane, seq: version.seq ?? lane.seq + 1, lastUpdated: version.lastUpdated });
+    if (!first.has(type)) first.set(type, version.lastUpdated);
+    newest = version.lastUpdated;
     const write = writeOf(version, previous);
     writes.push(write);
     plannedWrites.push(plannedWrite);
@@ -101,11 +103,12 @@ export async function planWrites(
     writes,
     sequences: types.map((type) => ({
       resourceType: type,
-      expected: start.get(type)?.seq ?? 0,
+      lane: lanes.get(type)!.lane,
+      expected: lanes.get(type)!.seq,
       next: running.get(type)!.seq,
+      first: first.get(type)!,
       lastUpdated: running.get(type)!.lastUpdated!,
     })),
-    clock: runningClock ?? new Date().toISOString(),
   };
   return { planned, writes: plannedWrites, batch };
 }

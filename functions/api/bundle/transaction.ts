@@ -89,9 +89,9 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
   const writing = ordered.filter((item) => item.id !== undefined && item.existing === undefined);
   const onPlan = await checkReads(entries, new Set(writing.map((item) => `${item.entry.target.resourceType}/${item.id}`)), outer, context);
 
-  const planned = await retryWrites(async () => {
-    const { current, sequences, clock } = await context.resources.repository.readManyForWrite(targets, types);
-    const plan = await planWrites(ordered, current, sequences, clock, context);
+  const planned = await retryWrites(async (lanes) => {
+    const { current, lanes: counters } = await context.resources.repository.readManyForWrite(targets, [...lanes].map(([resourceType, lane]) => ({ resourceType, lane })));
+    const plan = await planWrites(ordered, current, counters, context);
     const after = new Map(writing.map((item) => [`${item.entry.target.resourceType}/${item.id}`, plan.planned.get(item.entry.index)?.version]));
     for (const entry of onPlan) judgeOnPlan(entry, after.get(`${entry.target.resourceType}/${entry.target.id}`));
     if (plan.batch.writes.length > 0) {
@@ -102,7 +102,7 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
       }
     }
     return plan.planned;
-  }, { versionPinned: false, gate: context.resources.gate });
+  }, { versionPinned: false, gate: context.resources.gate, types });
 
   const response: BundleEntry[] = [];
   for (const entry of entries) {

@@ -55,7 +55,7 @@ function explainCancellation(error: TransactionCanceledException, purposes: read
       return new DuplicateIdentifierError(purpose.write.resourceType, purpose.identifier, reason.Item?.id?.S, { cause: error });
     }
     if (purpose.kind === 'sequence') {
-      return new SequenceConflictError(`another ${purpose.resourceType} write took the next change-feed number`, { cause: error });
+      return new SequenceConflictError(`another write took the next number of change-feed lane ${purpose.resourceType}, or a feed reader sealed it`, { cause: error, lane: purpose.resourceType });
     }
   }
   if (reasons.some((reason) => reason?.Code === 'TransactionConflict')) {

@@ -5,10 +5,11 @@
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  */
 import {
+  ConditionalCheckFailedException,
   GetItemCommand,
   QueryCommand,
-  TransactGetItemsCommand,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -20,15 +21,15 @@ import { guard } from './guard.js';
 import type { ConsentFacts } from '../access/types.js';
 import { writeAuditRecords } from './audit-writer.js';
 import { toStoredVersion, type Item } from './item-codec.js';
-import { clientConsentsKey, currentKey, GLOBAL_CLOCK, sequenceKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
+import { clientConsentsKey, currentKey, laneKey, versionKey, versionPk, versionSk, VERSION_SK_PREFIX } from './keys.js';
 import { buildTransaction } from './transaction.js';
-import type { AuditRecord, CommitBatch, ResourceRepository, SequenceState, StoredVersion, VersionPage, WriteContext } from './types.js';
+import type { AuditRecord, CommitBatch, LaneChoice, LaneState, ResourceRepository, StoredVersion, VersionPage, WriteContext } from './types.js';
 
 /** Sends of one commit whose outcome stays unknown before it is reported unavailable (503). */
 export const COMMIT_SENDS = 3;
 const RESEND_DELAY_MS = 100;
-/** Waits before re-reading a sequence snapshot that collided with a committing write. */
-const SNAPSHOT_RETRY_DELAYS_MS = [10, 30, 80, 200];
+/** Waits before re-sending a seal that collided with a committing write. */
+const SEAL_RETRY_DELAYS_MS = [10, 30, 80, 200];
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,10 +39,17 @@ export interface DynamoRepositoryOptions {
   readonly tableName: string;
 }
 
-const toSequence = (item: Item | undefined): SequenceState => ({
+const toLaneState = (lane: LaneChoice, item: Item | undefined): LaneState => ({
+  resourceType: lane.resourceType,
+  lane: lane.lane,
   seq: Number(item?.seq?.N ?? '0'),
   ...(item?.lastUpdated?.S ? { lastUpdated: item.lastUpdated.S } : {}),
 });
+
+/** Each chosen lane's counter among `items`, by resource type. */
+function lanesByType(lanes: readonly LaneChoice[], items: readonly Item[]): Map<string, LaneState> {
+  return new Map(lanes.map((lane) => [lane.resourceType, toLaneState(lane, items.find((item) => item.PK?.S === laneKey(lane.resourceType, lane.lane).PK.S))]));
+}
 
 export class DynamoResourceRepository implements ResourceRepository {
   private readonly client: DynamoDBClient;
@@ -60,58 +68,61 @@ export class DynamoResourceRepository implements ResourceRepository {
     return this.getItem(versionKey(resourceType, id, versionId));
   }
 
-  async readForWrite(resourceType: string, id: string): Promise<WriteContext> {
-    const items = await this.batchGet([currentKey(resourceType, id), sequenceKey(resourceType), sequenceKey(GLOBAL_CLOCK)]);
+  async readForWrite(resourceType: string, id: string, lane: number): Promise<WriteContext> {
+    const items = await this.batchGet([currentKey(resourceType, id), laneKey(resourceType, lane)]);
     const current = items.find((item) => item.PK?.S === resourceType && item.SK?.S === id);
-    const sequence = items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === resourceType);
-    const clock = items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === GLOBAL_CLOCK)?.lastUpdated?.S;
-    return { ...(current ? { current: toStoredVersion(current) } : {}), sequence: toSequence(sequence), ...(clock ? { clock } : {}) };
+    const counter = items.find((item) => item.PK?.S === laneKey(resourceType, lane).PK.S);
+    return { ...(current ? { current: toStoredVersion(current) } : {}), lane: toLaneState({ resourceType, lane }, counter) };
   }
 
   async readManyForWrite(
     resources: readonly { readonly resourceType: string; readonly id: string }[],
-    resourceTypes: readonly string[],
-  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly sequences: ReadonlyMap<string, SequenceState>; readonly clock?: string }> {
-    const types = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
+    lanes: readonly LaneChoice[],
+  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly lanes: ReadonlyMap<string, LaneState> }> {
     const unique = [...new Map(resources.map((r) => [`${r.resourceType}/${r.id}`, r])).values()];
-    const keys = [...unique.map((r) => currentKey(r.resourceType, r.id)), ...types.map(sequenceKey)];
-    const items = await this.batchGet(keys);
+    const items = await this.batchGet([...unique.map((r) => currentKey(r.resourceType, r.id)), ...lanes.map((l) => laneKey(l.resourceType, l.lane))]);
     const current = new Map<string, StoredVersion>();
     for (const item of items) {
-      if (item.PK?.S === 'SEQ') continue;
+      if (item.SK?.S === 'SEQ' && item.PK?.S?.startsWith('SEQ#')) continue;
       const version = toStoredVersion(item);
       current.set(`${version.resourceType}/${version.id}`, version);
     }
-    const sequences = new Map(types.map((type) => [type, toSequence(items.find((item) => item.PK?.S === 'SEQ' && item.SK?.S === type))]));
-    const clock = sequences.get(GLOBAL_CLOCK)?.lastUpdated;
-    return { current, sequences, ...(clock ? { clock } : {}) };
+    return { current, lanes: lanesByType(lanes, items) };
   }
 
-  async readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> {
-    const unique = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
-    const items = await this.batchGet(unique.map(sequenceKey));
-    return new Map(unique.map((type) => [type, toSequence(items.find((item) => item.SK?.S === type))]));
+  async readLanes(lanes: readonly LaneChoice[]): Promise<ReadonlyMap<string, LaneState>> {
+    return lanesByType(lanes, await this.batchGet(lanes.map((l) => laneKey(l.resourceType, l.lane))));
   }
 
   /**
-   * The sequence state of each type (and under `*` the global clock) as of one instant: a
-   * TransactGetItems (≤ 100 items) is a serialisable snapshot, where a BatchGetItem may read each
-   * key at a different moment — and the feed must never see a later write of one type without an
-   * earlier one of another. Contention with a committing write is retried briefly, then 503.
-   *
-   * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html
+   * One conditional UpdateItem per lane, in parallel: the lane's instant becomes `instant` unless
+   * it is already later (then the old counter comes back with the failed condition). A seal that
+   * collides with a committing write is retried briefly, then 503.
    */
-  async readSequenceSnapshot(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>> {
-    const unique = [...new Set([...resourceTypes, GLOBAL_CLOCK])];
-    const command = new TransactGetItemsCommand({ TransactItems: unique.map((type) => ({ Get: { TableName: this.tableName, Key: sequenceKey(type) } })) });
+  async sealLanes(lanes: readonly LaneChoice[], instant: string): Promise<LaneState[]> {
+    return Promise.all(lanes.map((lane) => this.seal(lane, instant)));
+  }
+
+  private async seal(lane: LaneChoice, instant: string): Promise<LaneState> {
+    const command = new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: laneKey(lane.resourceType, lane.lane),
+      UpdateExpression: 'SET lastUpdated = :instant, seq = if_not_exists(seq, :zero)',
+      ConditionExpression: 'attribute_not_exists(lastUpdated) OR lastUpdated < :instant',
+      ExpressionAttributeValues: { ':instant': { S: instant }, ':zero': { N: '0' } },
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await guard(this.client.send(command));
-        return new Map(unique.map((type, n) => [type, toSequence(result.Responses?.[n]?.Item)]));
+        return toLaneState(lane, (await this.client.send(command)).Attributes);
       } catch (error) {
-        const delay = SNAPSHOT_RETRY_DELAYS_MS[attempt];
-        if (!(error instanceof TransactionContentionError)) throw error;
-        if (delay === undefined) throw new StorageUnavailableError('the change feed positions are being written; retry', { cause: error });
+        // Already sealed later, or written by a later write: what is counted is as it stands.
+        if (error instanceof ConditionalCheckFailedException) return toLaneState(lane, error.Item ?? (await this.getRaw(laneKey(lane.resourceType, lane.lane))));
+        const translated = translateStorageError(error, []);
+        const delay = SEAL_RETRY_DELAYS_MS[attempt];
+        if (!(translated instanceof TransactionContentionError)) throw translated;
+        if (delay === undefined) throw new StorageUnavailableError('the change feed is being written; retry', { cause: error });
         await sleep(delay);
       }
     }
@@ -191,8 +202,12 @@ export class DynamoResourceRepository implements ResourceRepository {
   }
 
   private async getItem(key: Record<string, AttributeValue>): Promise<StoredVersion | undefined> {
-    const result = await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })));
-    return result.Item ? toStoredVersion(result.Item) : undefined;
+    const item = await this.getRaw(key);
+    return item ? toStoredVersion(item) : undefined;
+  }
+
+  private async getRaw(key: Record<string, AttributeValue>): Promise<Item | undefined> {
+    return (await guard(this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })))).Item;
   }
 
   private batchGet(keys: readonly Record<string, AttributeValue>[]): Promise<Item[]> {

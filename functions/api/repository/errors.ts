@@ -40,9 +40,22 @@ export class ItemTooLargeError extends StorageError {
   override readonly name = 'ItemTooLargeError';
 }
 
-/** Another write of the same type took the next change-feed number first; safe to retry. */
+/** Another write took the next number of the change-feed lane first, or a feed reader sealed it; safe to retry. */
 export class SequenceConflictError extends StorageError {
   override readonly name = 'SequenceConflictError';
+  /** The feed lane lost (`<Type>#<lane>`), when known. */
+  readonly lane?: string;
+
+  constructor(
+    message: string,
+    options?: ErrorOptions & {
+      /** The feed lane lost (`<Type>#<lane>`), when known. */
+      readonly lane?: string;
+    },
+  ) {
+    super(message, options);
+    if (options?.lane !== undefined) this.lane = options.lane;
+  }
 }
 
 /** A business identifier is already used by another resource of the type. */

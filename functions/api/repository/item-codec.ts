@@ -6,10 +6,11 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FhirResource } from 'fhir/r4.js';
+import { parseJson, stringifyJson } from '../../shared/fhir-json.js';
 import type { AccessTarget } from '../access/types.js';
 import type { ResourceIndex } from '../search/types.js';
 import { ItemTooLargeError } from './errors.js';
-import { currentKey, custodianSortKey, historySk, versionKey } from './keys.js';
+import { currentKey, custodianSortKey, historySk, laneName, versionKey } from './keys.js';
 import type { IndexEntries, ResourceWrite, StoredVersion, WriteMethod } from './types.js';
 
 export type Item = Record<string, AttributeValue>;
@@ -19,8 +20,9 @@ const COMPRESS_ABOVE = 32 * 1024;
 /** Leaves room for keys and index attributes under the 400 KB item limit. */
 const MAX_STORED_BODY = 360 * 1024;
 
+/** The resource as JSON text, decimals as they were sent (R4 keeps their precision). */
 function encodeBody(resource: FhirResource): Item {
-  const json = JSON.stringify(resource);
+  const json = stringifyJson(resource);
   const bytes = Buffer.byteLength(json);
   if (bytes <= COMPRESS_ABOVE) return { body: { S: json } };
   const compressed = gzipSync(json);
@@ -32,9 +34,10 @@ function encodeBody(resource: FhirResource): Item {
   return { bodyZ: { B: compressed } };
 }
 
+/** The stored resource, each decimal with the precision it was written with. */
 function decodeBody(item: Item): FhirResource | undefined {
-  if (item.body?.S !== undefined) return JSON.parse(item.body.S) as FhirResource;
-  if (item.bodyZ?.B !== undefined) return JSON.parse(gunzipSync(item.bodyZ.B).toString('utf8')) as FhirResource;
+  if (item.body?.S !== undefined) return parseJson(item.body.S) as FhirResource;
+  if (item.bodyZ?.B !== undefined) return parseJson(gunzipSync(item.bodyZ.B).toString('utf8')) as FhirResource;
   return undefined;
 }
 
@@ -75,6 +78,25 @@ function decodeAccess(item: Item): AccessTarget {
   };
 }
 
+/**
+ * Index values above this many bytes are compressed: the current item is projected whole into
+ * each local secondary index it is in, so every byte of it counts several times against
+ * DynamoDB's 400 KB item limit (a CarePlan's activity texts alone can reach hundreds of KB).
+ */
+const COMPRESS_INDEX_ABOVE = 4 * 1024;
+
+/** The extracted search values: JSON text in `sx`, or gzip-compressed in `sxZ` when large. */
+function encodeIndexValues(values: ResourceIndex): Item {
+  const json = JSON.stringify(values);
+  return Buffer.byteLength(json) <= COMPRESS_INDEX_ABOVE ? { sx: { S: json } } : { sxZ: { B: gzipSync(json) } };
+}
+
+function decodeIndexValues(item: Item): ResourceIndex | undefined {
+  if (item.sx?.S !== undefined) return JSON.parse(item.sx.S) as ResourceIndex;
+  if (item.sxZ?.B !== undefined) return JSON.parse(gunzipSync(item.sxZ.B).toString('utf8')) as ResourceIndex;
+  return undefined;
+}
+
 /** Index attributes of a live current item: LSI keys and the extracted values. */
 function indexAttributes(write: ResourceWrite): Item {
   const index = write.index;
@@ -82,7 +104,7 @@ function indexAttributes(write: ResourceWrite): Item {
   return {
     lsiUpdated: { S: write.lastUpdated },
     ...(write.access.custodian ? { lsiCustodian: { S: custodianSortKey(write.access.custodian, write.id) } } : {}),
-    sx: { S: JSON.stringify(index.values) },
+    ...encodeIndexValues(index.values),
     ...(index.patientRef ? { lsiPatRef: { S: index.patientRef } } : {}),
     ...(index.patientIdentifier ? { lsiPatIdent: { S: index.patientIdentifier } } : {}),
     ...(index.anchors.length > 0 ? { anchors: list(index.anchors) } : {}),
@@ -95,20 +117,21 @@ export function currentItem(write: ResourceWrite): Item {
   return { ...commonAttributes(write), ...currentKey(write.resourceType, write.id), ...indexAttributes(write) };
 }
 
-/** The immutable version record, indexed in the change feed by its sequence number. */
+/** The immutable version record, indexed in the change feed by its lane and sequence number. */
 export function versionItem(write: ResourceWrite): Item {
   return {
     ...commonAttributes(write),
     ...versionKey(write.resourceType, write.id, write.versionId),
-    histPK: { S: write.resourceType },
+    histPK: { S: laneName(write.resourceType, write.lane) },
     histSK: { S: historySk(write.seq) },
   };
 }
 
 function decodeIndex(item: Item): IndexEntries | undefined {
-  if (item.sx?.S === undefined) return undefined;
+  const values = decodeIndexValues(item);
+  if (!values) return undefined;
   return {
-    values: JSON.parse(item.sx.S) as ResourceIndex,
+    values,
     ...(item.lsiPatRef?.S ? { patientRef: item.lsiPatRef.S } : {}),
     ...(item.lsiPatIdent?.S ? { patientIdentifier: item.lsiPatIdent.S } : {}),
     anchors: (item.anchors?.L ?? []).map((value) => value.S ?? ''),
@@ -128,8 +151,16 @@ export function toStoredVersion(item: Item): StoredVersion {
     method: (item.method?.S ?? 'PUT') as WriteMethod,
     deleted: item.deleted?.BOOL === true,
     ...(item.seq?.N !== undefined ? { seq: Number(item.seq.N) } : {}),
+    ...laneOf(item),
     ...(resource ? { resource } : {}),
     ...(index ? { index } : {}),
     access: decodeAccess(item),
   };
+}
+
+/** The lane of a version record, from its history partition `<Type>#<lane>`. */
+function laneOf(item: Item): { lane?: number } {
+  const partition = item.histPK?.S;
+  const hash = partition?.lastIndexOf('#') ?? -1;
+  return partition && hash >= 0 ? { lane: Number(partition.slice(hash + 1)) } : {};
 }

@@ -5,8 +5,7 @@
  * |---------------------|---------------------------------------|----------------------|
  * | current version     | `<Type>`                              | `<id>`               |
  * | version record      | `<Type>/<id>`                         | `V#<vid, 10 digits>` |
- * | type sequence       | `SEQ`                                 | `<Type>`             |
- * | global change clock | `SEQ`                                 | `*`                  |
+ * | feed lane counter   | `SEQ#<Type>#<lane>`                   | `SEQ`                |
  * | reference anchor    | `IX#<Type>#<param>=<reference>`       | `<id>`               |
  * | named organisation  | `IX#Consent#named-organization=<oid>` | `<id>`               |
  * | unique identifier   | `UQ#<Type>#<len>:<system>\|<value>`   | `UQ`                 |
@@ -38,13 +37,18 @@ export const versionKey = (resourceType: string, id: string, versionId: number):
 });
 
 /**
- * The global change clock: every write, of any type, moves its lastUpdated forward in the same
- * transaction, so commit order equals lastUpdated order across types too.
+ * How many change-feed lanes each resource type has. A write takes the next number of ONE lane
+ * of its type (any lane: this process's least busy), so writers of different lanes never
+ * contend; the feed reader merges the lanes. Changing it needs a migration of `histPK`: the
+ * reader reads lanes `0 … FEED_LANES-1` only.
  */
-export const GLOBAL_CLOCK = '*';
+export const FEED_LANES = 8;
 
-/** Key of the change-feed sequence of a type (or of the global clock). */
-export const sequenceKey = (resourceType: string): Key => ({ PK: { S: 'SEQ' }, SK: { S: resourceType } });
+/** A lane's name: the history index partition of its versions, `<Type>#<lane>`. */
+export const laneName = (resourceType: string, lane: number): string => `${resourceType}#${lane}`;
+
+/** Key of a lane's counter: its last sequence number and the instant no later write may precede. */
+export const laneKey = (resourceType: string, lane: number): Key => ({ PK: { S: `SEQ#${laneName(resourceType, lane)}` }, SK: { S: 'SEQ' } });
 
 /** Sort key of the history index: the gap-free sequence number, zero-padded. */
 export const historySk = (seq: number): string => String(seq).padStart(12, '0');

@@ -1,7 +1,7 @@
 /**
  * Builds the one TransactWriteItems of a commit: per resource the current item (conditional
  * on the version read), the version record, anchor and identifier items added or removed, and
- * per type the sequence advance (conditional on the number read). Each action is tagged with
+ * per lane the counter advance (conditional on the number read and on no seal since). Each action is tagged with
  * its purpose so a cancellation can be explained.
  *
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
@@ -9,8 +9,8 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DuplicateIdentifierError } from './errors.js';
 import { currentItem, versionItem } from './item-codec.js';
-import { anchorPk, auditPk, auditSk, clientConsentsKey, consentAttribute, GLOBAL_CLOCK, sequenceKey, uniqueKey } from './keys.js';
-import type { AuditRecord, CommitBatch, ResourceWrite } from './types.js';
+import { anchorPk, auditPk, auditSk, clientConsentsKey, consentAttribute, laneKey, laneName, uniqueKey } from './keys.js';
+import type { AuditRecord, CommitBatch, ResourceWrite, SequenceAdvance } from './types.js';
 
 /** Why an action is in the transaction: used to translate `CancellationReasons`. */
 export type ActionPurpose =
@@ -98,39 +98,31 @@ export function buildTransaction(tableName: string, batch: CommitBatch): { items
   for (const [clientKey, update] of consentUpdates(batch)) add(update(tableName), { kind: 'consents', clientKey });
   for (const record of batch.audit ?? []) add({ Put: auditPut(tableName, record) }, { kind: 'audit' });
 
-  for (const sequence of batch.sequences) {
-    add(
-      {
-        Update: {
-          TableName: tableName,
-          Key: sequenceKey(sequence.resourceType),
-          UpdateExpression: 'SET seq = :next, lastUpdated = :lastUpdated',
-          ConditionExpression: sequence.expected === 0 ? 'attribute_not_exists(seq) OR seq = :expected' : 'seq = :expected',
-          ExpressionAttributeValues: {
-            ':next': { N: String(sequence.next) },
-            ':expected': { N: String(sequence.expected) },
-            ':lastUpdated': { S: sequence.lastUpdated },
-          },
-        },
-      },
-      { kind: 'sequence', resourceType: sequence.resourceType },
-    );
-  }
-  // Commits must happen in lastUpdated order across all types, or a system-level feed reader
-  // could move past an instant before an older write of another type lands.
-  add(
-    {
-      Update: {
-        TableName: tableName,
-        Key: sequenceKey(GLOBAL_CLOCK),
-        UpdateExpression: 'SET lastUpdated = :clock',
-        ConditionExpression: 'attribute_not_exists(lastUpdated) OR lastUpdated < :clock',
-        ExpressionAttributeValues: { ':clock': { S: batch.clock } },
+  for (const sequence of batch.sequences) add(laneAdvance(tableName, sequence), { kind: 'sequence', resourceType: laneName(sequence.resourceType, sequence.lane) });
+  return { items, purposes };
+}
+
+/**
+ * The advance of one lane's counter: the next gap-free number, on the condition that nobody took
+ * it first and that no feed reader sealed the lane at or after this batch's first instant there
+ * (a reader serves what is older than its seal, so a write stamped before it must not land).
+ */
+function laneAdvance(tableName: string, sequence: SequenceAdvance): TransactWriteItem {
+  const numbered = sequence.expected === 0 ? '(attribute_not_exists(seq) OR seq = :expected)' : 'seq = :expected';
+  return {
+    Update: {
+      TableName: tableName,
+      Key: laneKey(sequence.resourceType, sequence.lane),
+      UpdateExpression: 'SET seq = :next, lastUpdated = :lastUpdated',
+      ConditionExpression: `${numbered} AND (attribute_not_exists(lastUpdated) OR lastUpdated < :first)`,
+      ExpressionAttributeValues: {
+        ':next': { N: String(sequence.next) },
+        ':expected': { N: String(sequence.expected) },
+        ':first': { S: sequence.first },
+        ':lastUpdated': { S: sequence.lastUpdated },
       },
     },
-    { kind: 'sequence', resourceType: GLOBAL_CLOCK },
-  );
-  return { items, purposes };
+  };
 }
 
 /** How many DynamoDB actions `batch` needs (to refuse an oversized transaction before sending it). */

@@ -36,16 +36,23 @@ export interface StoredVersion {
   readonly method: WriteMethod;
   readonly deleted: boolean;
   readonly resource?: FhirResource;
-  /** Position in the type's change feed (gap-free, commit order). */
+  /** Position in its feed lane (gap-free, commit order). */
   readonly seq?: number;
+  /** The feed lane of its type the version was committed in. */
+  readonly lane?: number;
   /** Index entries of a live current version. */
   readonly index?: IndexEntries;
   /** Custodian and client of the version (also of a deletion): what access decisions read. */
   readonly access?: AccessTarget;
 }
 
-/** The change-feed position of a resource type: last sequence number and its instant. */
-export interface SequenceState {
+/**
+ * A feed lane's counter: its last sequence number and the instant every later write of the lane
+ * must come after (the newest write's lastUpdated, or a feed reader's seal).
+ */
+export interface LaneState {
+  readonly resourceType: string;
+  readonly lane: number;
   readonly seq: number;
   readonly lastUpdated?: string;
 }
@@ -62,8 +69,10 @@ export interface ResourceWrite {
   readonly versionId: number;
   readonly lastUpdated: string;
   readonly method: WriteMethod;
-  /** Change-feed sequence number of this version. */
+  /** Sequence number of this version in its feed lane. */
   readonly seq: number;
+  /** The feed lane of its type. */
+  readonly lane: number;
   /** Absent for a deletion. `meta.versionId`/`meta.lastUpdated` already set. */
   readonly resource?: FhirResource;
   /** Index entries of the new version (absent for a deletion). */
@@ -78,11 +87,17 @@ export interface ResourceWrite {
   readonly consent?: ConsentFacts;
 }
 
-/** Moves a type's sequence from `expected` to `next` in the same transaction. */
+/**
+ * Moves a lane's counter from `expected` to `next` in the same transaction, on the condition that
+ * the lane's instant is still before `first` (the batch's oldest lastUpdated in the lane): a
+ * feed reader that sealed the lane at or after it makes the commit fail and be re-stamped.
+ */
 export interface SequenceAdvance {
   readonly resourceType: string;
+  readonly lane: number;
   readonly expected: number;
   readonly next: number;
+  readonly first: string;
   readonly lastUpdated: string;
 }
 
@@ -90,8 +105,6 @@ export interface SequenceAdvance {
 export interface CommitBatch {
   readonly writes: readonly ResourceWrite[];
   readonly sequences: readonly SequenceAdvance[];
-  /** The newest lastUpdated of the batch: the global clock must be older, and is moved to it. */
-  readonly clock: string;
   /** Audit records committed with the change (a write's disclosure log entry). */
   readonly audit?: readonly AuditRecord[];
 }
@@ -116,29 +129,37 @@ export interface VersionPage {
   readonly nextBelowVersionId?: number;
 }
 
-/** What a write needs to read first: the current version, the type's sequence and the global clock. */
+/** What a write needs to read first: the current version and the counter of the lane it commits in. */
 export interface WriteContext {
   readonly current?: StoredVersion;
-  readonly sequence: SequenceState;
-  /** The global change clock (`lastUpdated` of the newest committed write of any type). */
-  readonly clock?: string;
+  readonly lane: LaneState;
+}
+
+/** The lane a write of `resourceType` commits in. */
+export interface LaneChoice {
+  readonly resourceType: string;
+  readonly lane: number;
 }
 
 /** Storage of resources and their immutable version history. */
 export interface ResourceRepository {
   /** The current version (possibly a deletion), or undefined if the resource never existed. One consistent GetItem. */
   readCurrent(resourceType: string, id: string): Promise<StoredVersion | undefined>;
-  /** The current version, the type's sequence and the global clock in one consistent BatchGetItem. */
-  readForWrite(resourceType: string, id: string): Promise<WriteContext>;
-  /** Current versions (by `Type/id`) and sequences for a multi-resource write, in consistent BatchGetItems of ≤ 100 keys. */
+  /** The current version and the counter of `lane` in one consistent BatchGetItem. */
+  readForWrite(resourceType: string, id: string, lane: number): Promise<WriteContext>;
+  /** Current versions (by `Type/id`) and lane counters (by type) for a multi-resource write, in consistent BatchGetItems of ≤ 100 keys. */
   readManyForWrite(
     resources: readonly { readonly resourceType: string; readonly id: string }[],
-    resourceTypes: readonly string[],
-  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly sequences: ReadonlyMap<string, SequenceState>; readonly clock?: string }>;
-  /** The sequence state of each type, and under `*` the global clock (one consistent BatchGetItem). */
-  readSequences(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
-  /** As {@link readSequences}, but one snapshot of all of them (TransactGetItems): what the change feed starts from. */
-  readSequenceSnapshot(resourceTypes: readonly string[]): Promise<ReadonlyMap<string, SequenceState>>;
+    lanes: readonly LaneChoice[],
+  ): Promise<{ readonly current: ReadonlyMap<string, StoredVersion>; readonly lanes: ReadonlyMap<string, LaneState> }>;
+  /** Lane counters, by type (one consistent BatchGetItem). */
+  readLanes(lanes: readonly LaneChoice[]): Promise<ReadonlyMap<string, LaneState>>;
+  /**
+   * Seals `lanes` at `instant` (each counter's instant moved to it unless already later) and
+   * returns their counters as of the seal: every version with lastUpdated ≤ `instant` is then
+   * committed and counted — a write stamped earlier that had not landed fails and is re-stamped.
+   */
+  sealLanes(lanes: readonly LaneChoice[], instant: string): Promise<LaneState[]>;
   /** One version, or undefined. One consistent GetItem. */
   readVersion(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   /** Versions newest first, at most `count`, below `belowVersionId` when given, not older than `since`. */

@@ -1,8 +1,8 @@
 /**
  * The change feed: type-level `GET [base]/[type]/_history` and system-level
  * `GET [base]/_history`, newest first, deletions included, with `_since`, `_count` and
- * opaque `next` links. Ordering: by the type's gap-free sequence number, which is also
- * lastUpdated order; across types by lastUpdated, then type name.
+ * opaque `next` links. Ordering: by lastUpdated, then type name (and lane and number within a
+ * type: see `repository/feed-reader.ts`).
  *
  * @see https://hl7.org/fhir/R4/http.html#history
  */
@@ -12,7 +12,7 @@ import { badRequest } from '../../shared/errors.js';
 import { parseInstantParam } from '../http/instant.js';
 import { CURSOR_PARAM, decodeCursor, encodeCursor } from '../paging/cursor.js';
 import { pageSize } from '../paging/page-size.js';
-import type { FeedPosition } from '../repository/feed-reader.js';
+import { feedPositionOf, type FeedPosition } from '../repository/feed-reader.js';
 import { forbiddenScope, scopeAllows } from '../auth/index.js';
 import { assertKnownParams, historyEntry } from './history.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
@@ -20,14 +20,8 @@ import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 const FEED_PARAMS = new Set(['_count', '_since', CURSOR_PARAM]);
 
 function toPosition(state: unknown, types: readonly string[]): FeedPosition {
-  const value = state as Record<string, unknown> | null;
-  if (!value || typeof value !== 'object') throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
-  const position: Record<string, number> = {};
-  for (const type of types) {
-    const below = value[type];
-    if (typeof below !== 'number' || !Number.isInteger(below) || below < 0) throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
-    position[type] = below;
-  }
+  const position = feedPositionOf(state, types);
+  if (!position) throw badRequest('The paging cursor is invalid', CURSOR_PARAM);
   return position;
 }
 

@@ -1,6 +1,6 @@
 /**
- * FHIR instance interactions over the repository: validation, version numbering, the type's
- * change-feed sequence, optimistic concurrency and no-op detection. Routes call this; it never
+ * FHIR instance interactions over the repository: validation, version numbering, the
+ * change-feed lane, optimistic concurrency and no-op detection. Routes call this; it never
  * sees HTTP.
  *
  * @see https://hl7.org/fhir/R4/http.html
@@ -14,12 +14,12 @@ import { withCustodian, withoutCustodian } from '../access/custodian.js';
 import type { AccessBasis, AccessTarget } from '../access/types.js';
 import type { AuditTrail } from '../audit/index.js';
 import { forbiddenScope, scopeAllows } from '../auth/index.js';
-import type { CommitBatch, ResourceRepository, ResourceWrite, SequenceState, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
+import type { CommitBatch, LaneState, ResourceRepository, ResourceWrite, StoredVersion, VersionPage, WriteMethod } from '../repository/index.js';
 import type { AccessGuard } from './access-guard.js';
 import { indexEntries } from './index-entries.js';
 import { sameContent } from './same-content.js';
 import { isObject, stripServerManaged, validated } from './validation.js';
-import { CommitGate } from './commit-gate.js';
+import { LaneGate, type Lanes } from './lane-gate.js';
 import { assertFitsOneTransaction } from './commit-limit.js';
 import { retryWrites } from './write-retry.js';
 
@@ -48,8 +48,8 @@ export interface ResourceServiceDeps {
   readonly repository: ResourceRepository;
   /** The request's caller; every interaction is decided and audited for it. */
   readonly actor: Actor;
-  /** Queues this process's write attempts (one per app). @default a gate of this service only */
-  readonly gate?: CommitGate;
+  /** Picks lanes and queues this process's write attempts per lane (one per app). @default a gate of this service only */
+  readonly gate?: LaneGate;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -58,15 +58,13 @@ export interface ResourceServiceDeps {
 export interface PlannedWrite {
   readonly version: StoredVersion;
   readonly previous?: StoredVersion;
-  readonly sequence: SequenceState;
+  /** The counter of the lane it commits in, as read. */
+  readonly lane: LaneState;
   readonly basis: AccessBasis;
 }
 
-/** The change clocks a new version must come after: the type's sequence and the global clock. */
-export interface Clocks {
-  readonly sequence: SequenceState;
-  readonly clock?: string;
-}
+/** The lane `lanes` gives `resourceType`. */
+export const laneOf = (lanes: Lanes, resourceType: string): number => lanes.get(resourceType) ?? 0;
 
 /** The repository write that stores planned `version` over `previous` (conditional on its version). */
 export function writeOf(version: StoredVersion, previous: StoredVersion | undefined): ResourceWrite {
@@ -82,6 +80,7 @@ export function writeOf(version: StoredVersion, previous: StoredVersion | undefi
     lastUpdated: version.lastUpdated,
     method: version.method,
     seq: version.seq ?? 0,
+    lane: version.lane ?? 0,
     ...(version.resource ? { resource: version.resource } : {}),
     ...(version.index ? { index: version.index } : {}),
     ...(previous?.index ? { previousIndex: previous.index } : {}),
@@ -91,14 +90,14 @@ export function writeOf(version: StoredVersion, previous: StoredVersion | undefi
 export class ResourceService {
   readonly repository: ResourceRepository;
   readonly actor: Actor;
-  readonly gate: CommitGate;
+  readonly gate: LaneGate;
   private readonly now: () => Date;
   private readonly newId: () => string;
 
   constructor(deps: ResourceServiceDeps) {
     this.repository = deps.repository;
     this.actor = deps.actor;
-    this.gate = deps.gate ?? new CommitGate();
+    this.gate = deps.gate ?? new LaneGate();
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => crypto.randomUUID());
   }
@@ -154,13 +153,12 @@ export class ResourceService {
   async create(resourceType: SupportedResourceType, body: unknown, id: string = this.newId()): Promise<StoredVersion> {
     const resource = this.prepare(resourceType, body, true, this.organization);
     const basis = await this.authorizeWrite(undefined, resource, 'POST');
-    return retryWrites(async () => {
-      const sequences = await this.repository.readSequences([resourceType]);
-      const clocks = { sequence: sequences.get(resourceType) ?? { seq: 0 }, clock: sequences.get('*')?.lastUpdated };
-      const planned = this.plan(resourceType, id, resource, undefined, clocks, 'POST', basis);
+    return retryWrites(async (lanes) => {
+      const lane = (await this.repository.readLanes([{ resourceType, lane: laneOf(lanes, resourceType) }])).get(resourceType)!;
+      const planned = this.plan(resourceType, id, resource, undefined, lane, 'POST', basis);
       await this.commit([planned]);
       return planned.version;
-    }, { versionPinned: false, gate: this.gate });
+    }, { versionPinned: false, gate: this.gate, types: [resourceType] });
   }
 
   /**
@@ -172,14 +170,14 @@ export class ResourceService {
    */
   async createWithClientId(resourceType: SupportedResourceType, id: string, body: unknown): Promise<StoredVersion> {
     const resource = this.prepare(resourceType, body, false, this.organization);
-    return retryWrites(async () => {
-      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
+    return retryWrites(async (lanes) => {
+      const { current, lane } = await this.repository.readForWrite(resourceType, id, laneOf(lanes, resourceType));
       if (current) throw await this.idTaken(current);
       const basis = await this.authorizeWrite(undefined, resource, 'PUT');
-      const planned = this.plan(resourceType, id, resource, undefined, { sequence, clock }, 'PUT', basis);
+      const planned = this.plan(resourceType, id, resource, undefined, lane, 'PUT', basis);
       await this.commit([planned]);
       return planned.version;
-    }, { versionPinned: false, gate: this.gate });
+    }, { versionPinned: false, gate: this.gate, types: [resourceType] });
   }
 
   /**
@@ -265,18 +263,18 @@ export class ResourceService {
    * so a resource the caller may not read stays 404 whatever If-Match says.
    */
   async delete(resourceType: SupportedResourceType, id: string, ifMatch?: number): Promise<DeleteResult> {
-    return retryWrites(async () => {
-      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
+    return retryWrites(async (lanes) => {
+      const { current, lane } = await this.repository.readForWrite(resourceType, id, laneOf(lanes, resourceType));
       if (!current) throw notFound(`${resourceType}/${id} is not known`);
       const basis = await this.authorizeWrite(current, undefined, 'DELETE');
       if (ifMatch !== undefined && current.versionId !== ifMatch) {
         throw preconditionFailed(`If-Match version ${ifMatch} does not match the current version ${current.versionId} of ${resourceType}/${id}`);
       }
       if (current.deleted) return { deleted: false, version: current };
-      const planned = this.plan(resourceType, id, undefined, current, { sequence, clock }, 'DELETE', basis);
+      const planned = this.plan(resourceType, id, undefined, current, lane, 'DELETE', basis);
       await this.commit([planned]);
       return { deleted: true, version: planned.version };
-    }, { versionPinned: ifMatch !== undefined, gate: this.gate });
+    }, { versionPinned: ifMatch !== undefined, gate: this.gate, types: [resourceType] });
   }
 
   private async writeCurrent(
@@ -286,8 +284,8 @@ export class ResourceService {
     method: WriteMethod,
     produce: (current: StoredVersion | undefined) => FhirResource,
   ): Promise<UpdateResult> {
-    return retryWrites(async () => {
-      const { current, sequence, clock } = await this.repository.readForWrite(resourceType, id);
+    return retryWrites(async (lanes) => {
+      const { current, lane } = await this.repository.readForWrite(resourceType, id, laneOf(lanes, resourceType));
       // Decided before anything else is said about the resource (an If-Match answer would reveal it).
       if (current) await this.actor.access.require('update', current);
       // A PATCH of nothing is 404 whatever If-Match says, exactly as for a resource the caller may not read.
@@ -302,31 +300,31 @@ export class ResourceService {
       if (current && !current.deleted && current.resource && sameContent(current.resource, resource)) {
         return { version: current, created: false };
       }
-      const planned = this.plan(resourceType, id, resource, current, { sequence, clock }, method, basis);
+      const planned = this.plan(resourceType, id, resource, current, lane, method, basis);
       await this.commit([planned]);
       return { version: planned.version, created: !current || current.deleted };
-    }, { versionPinned: ifMatch !== undefined, gate: this.gate });
+    }, { versionPinned: ifMatch !== undefined, gate: this.gate, types: [resourceType] });
   }
 
   /**
-   * Stamps the next version: id, version id, the type's next sequence number, and a
-   * lastUpdated strictly after the previous version's, the type's and the global last change,
-   * so the change feed's time order is its commit order.
+   * Stamps the next version: id, version id, the lane's next number, and a lastUpdated strictly
+   * after the previous version's and the lane's instant (its last write or a reader's seal), so
+   * within a lane number order is time order, and a resource's versions are in time order
+   * whichever lanes they were committed in.
    */
   plan(
     resourceType: string,
     id: string,
     resource: FhirResource | undefined,
     previous: StoredVersion | undefined,
-    clocks: Clocks,
+    lane: LaneState,
     method: WriteMethod,
     basis: AccessBasis,
   ): PlannedWrite {
     // Every write path ends here (REST, conditional PUT with a body id, Bundles): an id no URL can reach is refused.
     if (!ID_PATTERN.test(id)) throw badRequest(`'${id}' is not a usable FHIR id ([A-Za-z0-9-.]{1,64}, not '.' or '..')`, `${resourceType}.id`);
-    const { sequence } = clocks;
     let instant = this.now().getTime();
-    for (const floor of [previous?.lastUpdated, sequence.lastUpdated, clocks.clock]) {
+    for (const floor of [previous?.lastUpdated, lane.lastUpdated]) {
       if (floor && instant <= Date.parse(floor)) instant = Date.parse(floor) + 1;
     }
     const lastUpdated = new Date(instant).toISOString();
@@ -342,24 +340,33 @@ export class ResourceService {
       lastUpdated,
       method,
       deleted: !stamped,
-      seq: sequence.seq + 1,
+      seq: lane.seq + 1,
+      lane: lane.lane,
       access,
       ...(stamped ? { resource: stamped, index: indexEntries(stamped) } : {}),
     };
-    return { version, ...(previous ? { previous } : {}), sequence, basis };
+    return { version, ...(previous ? { previous } : {}), lane, basis };
   }
 
   /**
-   * The one commit site of writes: the planned versions, their sequence advances, the global
-   * clock and the request's audit events, in ONE TransactWriteItems — refused with 413 when that
-   * needs more actions than DynamoDB takes at once (a Bundle's batch as a single write's).
+   * The one commit site of writes: the planned versions, their lane advances and the request's
+   * audit events, in ONE TransactWriteItems — refused with 413 when that needs more actions than
+   * DynamoDB takes at once (a Bundle's batch as a single write's).
    */
   async commit(planned: readonly PlannedWrite[], batch?: Omit<CommitBatch, 'audit'>): Promise<void> {
     const last = planned[planned.length - 1]!;
     const own: Omit<CommitBatch, 'audit'> = batch ?? {
       writes: [writeOf(last.version, last.previous)],
-      sequences: [{ resourceType: last.version.resourceType, expected: last.sequence.seq, next: last.sequence.seq + 1, lastUpdated: last.version.lastUpdated }],
-      clock: last.version.lastUpdated,
+      sequences: [
+        {
+          resourceType: last.version.resourceType,
+          lane: last.lane.lane,
+          expected: last.lane.seq,
+          next: last.lane.seq + 1,
+          first: last.version.lastUpdated,
+          lastUpdated: last.version.lastUpdated,
+        },
+      ],
     };
     // Refused before the audit trail records anything as disclosed: nothing is sent.
     assertFitsOneTransaction(own, planned.map(({ version }) => version), batch !== undefined);

@@ -1,18 +1,18 @@
 /**
  * The retry policy of writes. A write reads, decides, and commits conditionally; when the
  * commit loses a race it is re-run from the read:
- * - another transaction in flight on the same items, or another write took the next
- *   change-feed number or moved the global clock first: always retried, with capped,
- *   jittered exponential backoff, for up to {@link RETRY_BUDGET_MS};
+ * - another transaction in flight on the same items, or another write took the next number of
+ *   the change-feed lane first, or a feed reader sealed it: always retried (in a lane picked
+ *   again), with capped, jittered exponential backoff, for up to {@link RETRY_BUDGET_MS};
  * - the resource itself changed: retried likewise only when the client did not pin a version
  *   with If-Match (then 412);
  * - a business identifier is taken: 409 `duplicate`, never retried.
  * Overload — the budget spent without winning — is 503 with `Retry-After`, never 409: the
  * request did nothing and may simply be sent again.
  *
- * Within one process every attempt runs through the {@link CommitGate}: all writes contend for
- * the same change-feed clocks, so this process queues its own writers instead of letting them
- * lose races to each other; races with other processes (other Lambda instances) are retried.
+ * Every attempt runs through the {@link LaneGate}, which picks its lanes: within one process,
+ * writes of one lane queue instead of losing races to each other; races with other processes
+ * (other Lambda instances) are retried.
  */
 import { FhirError, preconditionFailed, unavailable } from '../../shared/errors.js';
 import {
@@ -21,7 +21,7 @@ import {
   TransactionContentionError,
   VersionConflictError,
 } from '../repository/index.js';
-import type { CommitGate } from './commit-gate.js';
+import { LaneGate, type Lanes } from './lane-gate.js';
 import { describeIdentifierKey } from './index-entries.js';
 
 /** How long a write keeps retrying lost races before answering 503 (well inside a Lambda timeout). */
@@ -59,25 +59,31 @@ function busy(cause: unknown): FhirError {
 export interface RetryOptions {
   /** The client pinned a version with If-Match: a changed resource is 412, not retried. */
   readonly versionPinned: boolean;
-  /** Serialises this process's attempts. */
-  readonly gate?: CommitGate;
+  /** The resource types the write commits (one lane of each). */
+  readonly types: readonly string[];
+  /** Picks lanes and queues this process's attempts per lane. @default a gate of this write alone (random lanes) */
+  readonly gate?: LaneGate;
   /** @default RETRY_BUDGET_MS */
   readonly budgetMs?: number;
 }
 
 /** Runs `attempt` until it commits, re-running it after retryable races. */
-export async function retryWrites<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryWrites<T>(attempt: (lanes: Lanes) => Promise<T>, options: RetryOptions): Promise<T> {
   const started = Date.now();
   const budget = options.budgetMs ?? RETRY_BUDGET_MS;
+  const gate = options.gate ?? new LaneGate();
   for (let round = 1; ; round++) {
     try {
-      return await (options.gate ? options.gate.run(attempt) : attempt());
+      return await gate.run(options.types, attempt);
     } catch (error) {
       const retryable =
         error instanceof SequenceConflictError ||
         error instanceof TransactionContentionError ||
         (error instanceof VersionConflictError && !options.versionPinned);
-      const ceiling = Math.min(5 * 2 ** round, MAX_BACKOFF_MS);
+      // A lane lost to another process: avoid it, and retry soon — another lane is likely free.
+      const laneLost = error instanceof SequenceConflictError && error.lane !== undefined;
+      if (laneLost) gate.lost(error.lane!);
+      const ceiling = Math.min(laneLost ? 5 * round : 5 * 2 ** round, MAX_BACKOFF_MS);
       const delay = ceiling / 2 + Math.random() * (ceiling / 2);
       if (!retryable || Date.now() - started + delay > budget) throw raceOutcome(error, options.versionPinned);
       await sleep(delay);
