@@ -12,6 +12,7 @@
  */
 import type { CarePlan, CareTeam, Consent, Goal } from 'fhir/r4.js';
 import type { z } from 'zod';
+import { isJsonNumber } from '../functions/shared/fhir-json.js';
 import type { Issue, IssueCode } from '../functions/shared/operation-outcome.js';
 import { CarePlanSchema } from './generated/care-plan.js';
 import { CareTeamSchema } from './generated/care-team.js';
@@ -69,6 +70,7 @@ export function toFhirPath(resourceType: string, path: readonly (string | number
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
+  if (isJsonNumber(value)) return `the number ${value.text.length > 40 ? `${value.text.slice(0, 37)}...` : value.text}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   return typeof value === 'string' ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}` : `the ${typeof value} ${String(value)}`;
@@ -98,7 +100,7 @@ function toIssues(resourceType: string, body: unknown, issue: z.core.$ZodIssue):
       return issue.keys.map((key) => ({ code: 'structure', diagnostics: `Unknown element '${key}'`, expression: at([...path, key]) }));
     case 'invalid_type':
       if (found.missing) return [{ code: 'required', diagnostics: `Missing required element '${name}'`, expression: at(path) }];
-      // JSON.parse reads a number beyond the range of a double (1e400) as Infinity; FHIR numbers stay within xs:double.
+      // Only a caller that parsed with JSON.parse can pass Infinity (it reads 1e400 so); the API's own parser keeps the text.
       if (issue.expected === 'number' && typeof value === 'number' && !Number.isFinite(value)) {
         return [{ code: 'value', diagnostics: `Invalid number for '${name}': beyond ±${Number.MAX_VALUE} (FHIR numbers stay within the range of xs:double)`, expression: at(path) }];
       }

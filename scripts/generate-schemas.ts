@@ -411,19 +411,20 @@ function emitPrimitives(types: readonly string[]): string {
     if (type === 'xhtml') return `/** FHIR R4 \`xhtml\`: a string whose content txt-1 and txt-2 check (\`schemas/xhtml.ts\`). ${see} */\nexport const xhtmlSchema = z.string();`;
     if (type === 'boolean') return `${doc}export const booleanSchema = z.boolean();`;
     if (type === 'decimal') {
-      return `/** FHIR R4 \`decimal\`: every finite JSON number is written as its regex requires (JSON.parse makes 1e400 Infinity, which is refused). ${see} */\nexport const decimalSchema = z.number();`;
+      return `/** FHIR R4 \`decimal\`, checked on the JSON text as sent and kept with its precision (\`../numbers.ts\`). ${see} */\nexport const decimalSchema = decimal(xsdRegExp(${JSON.stringify(regexOf(type))}));`;
     }
     if (jsonKind(type) === 'number') {
-      const pattern = xsdRegExp(regexOf(type));
+      const regex = regexOf(type);
+      const pattern = xsdRegExp(regex);
       const min = pattern.test('-1') ? -INT32_MAX - 1 : pattern.test('0') ? 0 : 1;
-      return `${doc}export const ${type}Schema = whole('${type}', ${min});`;
+      return `${doc}export const ${type}Schema = whole('${type}', ${min}, xsdRegExp(${JSON.stringify(regex)}));`;
     }
     const regex = regexOf(type);
     const linear = LINEAR_FORMS[regex];
     const title = linear === undefined ? doc : `/** FHIR R4 \`${type}\` (its regex \`${regex}\` as the equal \`${linear}\`, which does not backtrack exponentially). ${see} */\n`;
     return `${title}export const ${type}Schema = text('${type}', xsdRegExp(${JSON.stringify(linear ?? regex)})${textRules(type)});`;
   });
-  return `${PRIMITIVE_SUPPORT.replaceAll('INT32_MAX', String(INT32_MAX))}\n${lines.join('\n\n')}\n`;
+  return `${PRIMITIVE_SUPPORT}\n${lines.join('\n\n')}\n`;
 }
 
 /** Shared helpers of the generated schemas (emitted verbatim). */
@@ -496,14 +497,6 @@ function text(type: string, pattern: RegExp, rules: TextRules = {}): z.ZodString
     const problem = textProblem(type, value, pattern, rules);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: \`Invalid \${type}\${problem}\`, params: { fhirCode: 'value' } });
   });
-}
-
-function whole(type: string, min: number): z.ZodNumber {
-  return z
-    .number()
-    .refine(Number.isInteger, { error: (issue) => \`Invalid \${type} \${quote(issue.input)}: must be a whole number\`, params: { fhirCode: 'value' } })
-    .min(min, { error: (issue) => \`Invalid \${type} \${quote(issue.input)}: must be at least \${min}\` })
-    .max(INT32_MAX, { error: (issue) => \`Invalid \${type} \${quote(issue.input)}: must be at most INT32_MAX\` });
 }
 
 /** A choice element \`name[x]\` and its typed JSON names. */
@@ -652,6 +645,7 @@ function main(): void {
   const primitiveImports = [
     "import { characterCount, characterProblem } from '../characters.js';",
     "import type { ElementInvariant } from '../invariants.js';",
+    "import { decimal, whole } from '../numbers.js';",
     "import { xsdRegExp } from '../xsd-regex.js';",
   ];
   write('primitives', emitPrimitives(primitives), primitiveImports.join('\n'));

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { characterCount, characterProblem } from '../characters.js';
 import type { ElementInvariant } from '../invariants.js';
+import { decimal, whole } from '../numbers.js';
 import { xsdRegExp } from '../xsd-regex.js';
 
 /** Runs a refinement even after nested elements failed, so that every issue is reported at once. */
@@ -75,14 +76,6 @@ function text(type: string, pattern: RegExp, rules: TextRules = {}): z.ZodString
   });
 }
 
-function whole(type: string, min: number): z.ZodNumber {
-  return z
-    .number()
-    .refine(Number.isInteger, { error: (issue) => `Invalid ${type} ${quote(issue.input)}: must be a whole number`, params: { fhirCode: 'value' } })
-    .min(min, { error: (issue) => `Invalid ${type} ${quote(issue.input)}: must be at least ${min}` })
-    .max(2147483647, { error: (issue) => `Invalid ${type} ${quote(issue.input)}: must be at most 2147483647` });
-}
-
 /** A choice element `name[x]` and its typed JSON names. */
 export interface ChoiceGroup {
   readonly name: string;
@@ -138,8 +131,8 @@ export const dateSchema = text('date', xsdRegExp("([0-9]([0-9]([0-9][1-9]|[1-9]0
 /** FHIR R4 `dateTime`. @see https://hl7.org/fhir/R4/datatypes.html#dateTime */
 export const dateTimeSchema = text('dateTime', xsdRegExp("([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?"), { calendar: true });
 
-/** FHIR R4 `decimal`: every finite JSON number is written as its regex requires (JSON.parse makes 1e400 Infinity, which is refused). @see https://hl7.org/fhir/R4/datatypes.html#decimal */
-export const decimalSchema = z.number();
+/** FHIR R4 `decimal`, checked on the JSON text as sent and kept with its precision (`../numbers.ts`). @see https://hl7.org/fhir/R4/datatypes.html#decimal */
+export const decimalSchema = decimal(xsdRegExp("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"));
 
 /** FHIR R4 `id`. @see https://hl7.org/fhir/R4/datatypes.html#id */
 export const idSchema = text('id', xsdRegExp("[A-Za-z0-9\\-\\.]{1,64}"));
@@ -148,7 +141,7 @@ export const idSchema = text('id', xsdRegExp("[A-Za-z0-9\\-\\.]{1,64}"));
 export const instantSchema = text('instant', xsdRegExp("([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"), { calendar: true });
 
 /** FHIR R4 `integer`. @see https://hl7.org/fhir/R4/datatypes.html#integer */
-export const integerSchema = whole('integer', -2147483648);
+export const integerSchema = whole('integer', -2147483648, xsdRegExp("-?([0]|([1-9][0-9]*))"));
 
 /** FHIR R4 `markdown`. @see https://hl7.org/fhir/R4/datatypes.html#markdown */
 export const markdownSchema = text('markdown', xsdRegExp("[ \\r\\n\\t\\S]+"));
@@ -157,7 +150,7 @@ export const markdownSchema = text('markdown', xsdRegExp("[ \\r\\n\\t\\S]+"));
 export const oidSchema = text('oid', xsdRegExp("urn:oid:[0-2](\\.(0|[1-9][0-9]*))+"));
 
 /** FHIR R4 `positiveInt`. @see https://hl7.org/fhir/R4/datatypes.html#positiveInt */
-export const positiveIntSchema = whole('positiveInt', 1);
+export const positiveIntSchema = whole('positiveInt', 1, xsdRegExp("[1-9][0-9]*"));
 
 /** FHIR R4 `string`. @see https://hl7.org/fhir/R4/datatypes.html#string */
 export const stringSchema = text('string', xsdRegExp("[ \\r\\n\\t\\S]+"), { maxLength: 1048576 });
@@ -166,7 +159,7 @@ export const stringSchema = text('string', xsdRegExp("[ \\r\\n\\t\\S]+"), { maxL
 export const timeSchema = text('time', xsdRegExp("([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?"));
 
 /** FHIR R4 `unsignedInt`. @see https://hl7.org/fhir/R4/datatypes.html#unsignedInt */
-export const unsignedIntSchema = whole('unsignedInt', 0);
+export const unsignedIntSchema = whole('unsignedInt', 0, xsdRegExp("[0]|([1-9][0-9]*)"));
 
 /** FHIR R4 `uri`. @see https://hl7.org/fhir/R4/datatypes.html#uri */
 export const uriSchema = text('uri', xsdRegExp("\\S*"));

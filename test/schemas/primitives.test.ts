@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../functions/shared/operation-outcome.js';
+import { JsonNumber } from '../../functions/shared/fhir-json.js';
 import { validateResource } from '../../schemas/index.js';
 import { carePlanFixture, consentFixture, goalFixture } from '../fixtures/shared-plan.js';
 
@@ -228,6 +229,35 @@ describe('numbers (https://hl7.org/fhir/R4/datatypes.html#integer)', () => {
     const body = JSON.parse(JSON.stringify(planWithExtensionValue(key, 0)).replace(`"${key}":0`, `"${key}":1e400`));
     expect(issuesOf(validateResource('CarePlan', body))).toEqual([
       { code: 'value', diagnostics: expect.stringMatching(new RegExp(`^Invalid number for '${key}': beyond ±1\\.7976931348623157e\\+308`)), expression: [`CarePlan.extension[1].${key}`] },
+    ]);
+  });
+
+  it.each(['0.10', '1e999', '1e-400', '-0.0', '9007199254740993'])('accepts the decimal %s kept as text, and hands out the same JsonNumber', (text) => {
+    const number = new JsonNumber(text);
+    const result = validateResource('CarePlan', planWithExtensionValue('valueDecimal', number));
+    expect(result.ok).toBe(true);
+    expect((result as { resource: any }).resource.extension[1].valueDecimal).toBe(number);
+  });
+
+  it.each([
+    ['integer', 'valueInteger', '1.0', 'must be a whole number'],
+    ['integer', 'valueInteger', '1e2', 'must be a whole number'],
+    ['integer', 'valueInteger', '9007199254740993', 'must be at most 2147483647'],
+    ['unsignedInt', 'valueUnsignedInt', '-0', 'does not match the FHIR unsignedInt format'],
+    ['positiveInt', 'valuePositiveInt', '-0', 'must be at least 1'],
+  ])('rejects the %s %s kept as text', (type, key, text, problem) => {
+    expect(issuesOf(validateResource('CarePlan', planWithExtensionValue(key, new JsonNumber(text))))).toEqual([
+      { code: 'value', diagnostics: expect.stringMatching(new RegExp(`^Invalid ${type} '${text.replace('.', '\\.')}': ${problem}`)), expression: [`CarePlan.extension[1].${key}`] },
+    ]);
+  });
+
+  it('accepts the integer -0, which its regex allows', () => {
+    expect(validateResource('CarePlan', planWithExtensionValue('valueInteger', new JsonNumber('-0'))).ok).toBe(true);
+  });
+
+  it('names a number kept as text by its text when a string was expected', () => {
+    expect(issuesOf(validateResource('CarePlan', planWithExtensionValue('valueString', new JsonNumber('0.10'))))).toEqual([
+      { code: 'structure', diagnostics: "Invalid type for 'valueString': expected a string, got the number 0.10", expression: ['CarePlan.extension[1].valueString'] },
     ]);
   });
 });

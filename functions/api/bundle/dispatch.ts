@@ -11,7 +11,7 @@ import { ROUTES } from '../routes/registry.js';
 import type { FhirRequest, FhirResponse, InteractionContext, RouteDefinition } from '../routes/types.js';
 import { requireScope } from '../context/request-context.js';
 import { scopeOperationOf } from '../routes/scope-of.js';
-import { assertJsonShape } from '../http/json-shape.js';
+import { parseUntrustedJson } from '../http/json-shape.js';
 import type { BundleEntryRequest } from './entry.js';
 
 const REASONS: Record<number, string> = {
@@ -54,14 +54,12 @@ export function patchDocument(binary: Record<string, unknown> | undefined): unkn
   if (binary?.contentType !== 'application/json-patch+json' || typeof binary.data !== 'string') {
     throw badRequest('A PATCH entry needs a Binary with contentType application/json-patch+json and base64 data', 'resource', 'required');
   }
-  let document: unknown;
   try {
-    document = JSON.parse(Buffer.from(binary.data, 'base64').toString('utf8')) as unknown;
-  } catch {
-    throw badRequest('The PATCH entry Binary.data is not base64-encoded JSON', 'resource.data', 'structure');
+    return parseUntrustedJson(Buffer.from(binary.data, 'base64').toString('utf8'), 'resource.data');
+  } catch (error) {
+    if (error instanceof SyntaxError) throw badRequest('The PATCH entry Binary.data is not base64-encoded JSON', 'resource.data', 'structure');
+    throw error;
   }
-  assertJsonShape(document, 'resource.data');
-  return document;
 }
 
 /** Runs `entry` as its own interaction. */

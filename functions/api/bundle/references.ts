@@ -6,13 +6,14 @@
  *
  * @see https://hl7.org/fhir/R4/http.html#trules
  */
+import { isJsonNumber } from '../../shared/fhir-json.js';
 
 const CONDITIONAL = /^[A-Z][A-Za-z]+\?.+/;
 
 /** Visits every `reference` string in `value` (deeply); `visit` may return a replacement. */
 export function mapReferences(value: unknown, visit: (reference: string) => string | undefined): unknown {
   if (Array.isArray(value)) return value.map((item) => mapReferences(item, visit));
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || isJsonNumber(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     if (key === 'reference' && typeof child === 'string') out[key] = visit(child) ?? child;

@@ -6,6 +6,7 @@
  * rather than dropped by some paths and rejected by others.
  */
 import { badRequest } from '../../shared/errors.js';
+import { parseJson } from '../../shared/fhir-json.js';
 
 /** Deepest nesting accepted; FHIR resources of this API nest about 12 levels. */
 export const MAX_JSON_DEPTH = 64;
@@ -28,4 +29,17 @@ export function assertJsonShape(value: unknown, where = '$'): void {
       stack.push({ value: (current as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
     }
   }
+}
+
+/**
+ * Parses JSON a client sent, numbers kept as written (`../../shared/fhir-json.ts`). V8's parser
+ * checks the syntax and the limits above are applied to its result first, so the lossless
+ * parser, which recurses, only ever reads text nested at most {@link MAX_JSON_DEPTH} levels.
+ *
+ * @throws SyntaxError when `text` is not JSON; a 400 FhirError when it is beyond the limits.
+ * @see https://hl7.org/fhir/R4/json.html#primitive
+ */
+export function parseUntrustedJson(text: string, where = '$'): unknown {
+  assertJsonShape(JSON.parse(text) as unknown, where);
+  return parseJson(text);
 }

@@ -4,7 +4,7 @@
  * @see https://hl7.org/fhir/R4/http.html#mime-type
  */
 import { badRequest, notAcceptable, unsupportedMediaType } from '../../shared/errors.js';
-import { assertJsonShape } from './json-shape.js';
+import { parseUntrustedJson } from './json-shape.js';
 
 /** The media type of every response body. */
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -63,15 +63,13 @@ export function assertContentType(contentType: string | undefined, accepted: rea
   }
 }
 
-/** Parses a JSON request body; syntax errors and shapes beyond the limits become 400 outcomes. */
+/** Parses a JSON request body, numbers kept as written; syntax errors and shapes beyond the limits become 400 outcomes. */
 export function parseJsonBody(text: string, where = '$'): unknown {
   if (text.trim() === '') throw badRequest('The request body is empty; a JSON resource was expected', undefined, 'structure');
-  let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    return parseUntrustedJson(text, where);
   } catch (error) {
-    throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`, undefined, 'structure');
+    if (error instanceof SyntaxError) throw badRequest(`The request body is not valid JSON: ${error.message}`, undefined, 'structure');
+    throw error;
   }
-  assertJsonShape(value, where);
-  return value;
 }

@@ -7,14 +7,16 @@
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import type { FhirResource } from 'fhir/r4.js';
+import { compareNumber } from 'lossless-json';
 import type { SupportedResourceType } from '../../../schemas/index.js';
 import { badRequest, unprocessable } from '../../shared/errors.js';
+import { cloneJson, isJsonNumber, jsonNumberText, type JsonNumber } from '../../shared/fhir-json.js';
 import { parseVersionTag } from '../http/preconditions.js';
 import { writeResponse } from './respond.js';
 import { requireId, requireType } from './params.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
-const { applyPatch, deepClone, validate, JsonPatchError } = fastJsonPatch;
+const { applyOperation, getValueByPointer, validate, validator, JsonPatchError } = fastJsonPatch;
 
 /** Errors that mean the patch document itself is malformed (400), not inapplicable (422). */
 const DOCUMENT_ERRORS = new Set([
@@ -34,9 +36,48 @@ export function assertPatchDocument(body: unknown): asserts body is Operation[] 
   if (error) throw badRequest(`Invalid JSON Patch operation ${error.index ?? ''}: ${error.message.split('\n')[0]}`, `[${error.index ?? 0}]`, 'structure');
 }
 
+const isNumber = (value: unknown): value is number | JsonNumber => typeof value === 'number' || isJsonNumber(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** RFC 6902 equality: numbers by value (`1.0` equals `1`, also beyond a double), objects regardless of member order. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (isNumber(a) || isNumber(b)) return isNumber(a) && isNumber(b) && compareNumber(jsonNumberText(a), jsonNumberText(b)) === 0;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
+  if (!isRecord(a) || !isRecord(b)) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
+}
+
+/** The value at `pointer`, or undefined when the path does not resolve. */
+function valueAt(document: unknown, pointer: string): unknown {
+  try {
+    return getValueByPointer(document, pointer) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Applies one operation in place. `copy` and `test` are resolved here, because fast-json-patch
+ * copies through JSON.stringify (turning a decimal kept as written into an object) and compares
+ * numbers by type; what they cannot do is left to it, so its errors stay the same.
+ */
+function applyOne(document: unknown, operation: Operation, index: number): unknown {
+  if (operation.op === 'test') {
+    const actual = valueAt(document, operation.path);
+    if (actual !== undefined && jsonEqual(actual, operation.value)) return document;
+  }
+  if (operation.op === 'copy') {
+    validator(operation, index, document, operation.path); // `from` must resolve
+    const copy = { op: 'add', path: operation.path, value: cloneJson(getValueByPointer(document, operation.from)) } as const;
+    return applyOperation(document, copy, true, true, true, index).newDocument;
+  }
+  return applyOperation(document, operation, true, true, true, index).newDocument;
+}
+
 function applyTo(resource: FhirResource, operations: Operation[]): unknown {
   try {
-    return applyPatch(deepClone(resource), operations, true, true).newDocument;
+    return operations.reduce<unknown>((document, operation, index) => applyOne(document, operation, index), cloneJson(resource));
   } catch (error) {
     if (error instanceof JsonPatchError) {
       if (DOCUMENT_ERRORS.has(error.name)) throw badRequest(`Invalid JSON Patch operation ${error.index ?? ''}: ${error.message.split('\n')[0]}`, `[${error.index ?? 0}]`, 'structure');

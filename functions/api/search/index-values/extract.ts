@@ -7,6 +7,7 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { SEARCH_PARAMETERS } from '../../../../schemas/generated/search-parameters.js';
 import type { SupportedResourceType } from '../../../../schemas/index.js';
+import { isJsonNumber } from '../../../shared/fhir-json.js';
 import type { DateValue, ReferenceValue, ResourceIndex, SearchParamDefinition, TokenValue } from '../types.js';
 import { toDateValues } from './date.js';
 import { selectNodes } from './path.js';
@@ -19,7 +20,7 @@ type IndexValues = readonly TokenValue[] | readonly ReferenceValue[] | readonly 
 /** String search covers the text parts of complex values (HumanName, Address) as well as plain strings. */
 function stringLeaves(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  if (typeof value !== 'object' || value === null) return [];
+  if (typeof value !== 'object' || value === null || isJsonNumber(value)) return [];
   return Object.entries(value).flatMap(([key, item]) => (key === 'extension' || key === 'period' ? [] : stringLeaves(item)));
 }
 

@@ -3,6 +3,7 @@
  *
  * @see https://hl7.org/fhir/R4/search.html#token
  */
+import { isJsonNumber } from '../../../shared/fhir-json.js';
 import type { TokenValue } from '../types.js';
 import type { PathNode } from './path.js';
 
@@ -50,7 +51,7 @@ function shapeOf(value: Json): 'CodeableConcept' | 'Identifier' | 'Coding' {
 export function toTokens(node: PathNode): TokenValue[] {
   const { value } = node;
   let tokens: (TokenValue | undefined)[] = [];
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') {
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || isJsonNumber(value)) {
     tokens = [token(undefined, String(value), undefined)];
   } else if (typeof value === 'object' && value !== null) {
     const type = node.type ?? shapeOf(value as Json);
