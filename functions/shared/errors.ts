@@ -70,6 +70,18 @@ export const unprocessable = (diagnostics: string, expression?: string | readonl
 export const internalError = (requestId: string, cause?: unknown): FhirError =>
   new FhirError(500, [{ severity: 'fatal', code: 'exception', diagnostics: `Internal server error (request id ${requestId})` }], { cause });
 
+/**
+ * 499 (nginx's "client closed request"): the client went away before its request was read. Not a
+ * server failure, so never logged or counted as one; whatever is answered reaches no one.
+ */
+export class ClientClosedRequestError extends FhirError {
+  override readonly name = 'ClientClosedRequestError';
+
+  constructor(cause?: unknown) {
+    super(499, [{ code: 'incomplete', diagnostics: 'The client closed the connection before the request was read; nothing was done' }], { cause });
+  }
+}
+
 /** 503: DynamoDB throttled or timed out; the client may retry. */
 export const unavailable = (diagnostics: string, code: IssueCode = 'transient', cause?: unknown): FhirError =>
   new FhirError(503, [{ code, diagnostics }], { cause, headers: { 'Retry-After': '1' } });
