@@ -5,7 +5,8 @@ import { call, startTestApi, type TestApi } from '../support/api.js';
 
 const COUNTER = 'https://example.org/counter';
 const WRITERS = 20;
-const INCREMENTS = 3;
+/** Increments per writer: 1 in the suite (20 contended versions, ~200 PUTs per mode); RMW_INCREMENTS=3 for a longer run. */
+const INCREMENTS = Number(process.env.RMW_INCREMENTS ?? '1');
 
 const counterOf = (plan: CarePlan): number => plan.extension?.find((extension) => extension.url === COUNTER)?.valueInteger ?? Number.NaN;
 
