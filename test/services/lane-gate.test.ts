@@ -65,21 +65,25 @@ describe('LaneGate', () => {
     expect(results[2]!.get('Goal')).toBe(0);
   });
 
-  it('spreads ties at random over the lanes (as separate processes would pick)', async () => {
-    let n = 0;
-    const gate = new LaneGate(8, () => ((n++ * 3) % 8) / 8);
-    const picked = new Set<number>();
-    for (let i = 0; i < 8; i++) picked.add(await gate.run(['Goal'], async (lanes) => lanes.get('Goal')!));
-    expect(picked.size).toBeGreaterThan(1);
+  it('keeps to one home lane while idle, and separate processes choose their homes at random', async () => {
+    const picks = (gate: LaneGate): Promise<number[]> => Promise.all([0, 1, 2].map(() => gate.run(['Goal'], async (lanes) => lanes.get('Goal')!)));
+    const first = new LaneGate(8, () => 0.3);
+    const sequential: number[] = [];
+    for (let n = 0; n < 3; n++) sequential.push(await first.run(['Goal'], async (lanes) => lanes.get('Goal')!));
+    expect(sequential).toEqual([2, 2, 2]);
+    expect(await picks(new LaneGate(8, () => 0.9))).toContain(7);
   });
 
-  it('avoids a lane another process was seen writing in, for a moment', async () => {
+  it('after losing its home lane to another process, avoids it for a moment and moves home', async () => {
     let now = 1_000_000;
     const gate = new LaneGate(2, () => 0, () => now);
     expect(await gate.run(['Goal'], async (lanes) => lanes.get('Goal'))).toBe(0);
     gate.lost('Goal#0');
     expect(await gate.run(['Goal'], async (lanes) => lanes.get('Goal'))).toBe(1);
     now += 1_001;
+    // Lane 0 is free again, but home is now lane 1.
+    expect(await gate.run(['Goal'], async (lanes) => lanes.get('Goal'))).toBe(1);
+    gate.lost('Goal#1');
     expect(await gate.run(['Goal'], async (lanes) => lanes.get('Goal'))).toBe(0);
   });
 });

@@ -4,10 +4,12 @@
  * A write commits in one lane of each type it writes (see `repository/keys.ts`, FEED_LANES) and
  * must take that lane's next number, so two writes of one lane committing at once would only
  * make one of them lose and retry. This process therefore gives each write the lane of its type
- * with the fewest writes of this process in it (ties at random, so processes spread out too) and
- * queues the writes of one lane. Writes in different lanes run in parallel. Other processes
- * (Lambda instances) may still pick the same lane, and lose harmlessly (see `write-retry.ts`):
- * the lane lost is avoided for a moment ({@link LaneGate.lost}) and the retry picks again.
+ * with the fewest writes of this process in it and queues the writes of one lane. Writes in
+ * different lanes run in parallel. Among equally busy lanes it keeps to a *home* lane per type,
+ * chosen at random, so a lightly loaded process writes in one lane and processes spread out.
+ * Another process (Lambda instance) may have the same home: one of the two loses a race
+ * harmlessly (see `write-retry.ts`), avoids that lane for a moment and moves its home to another
+ * lane at random ({@link LaneGate.lost}), so racing processes drift apart instead of colliding again.
  */
 import { FEED_LANES } from '../repository/keys.js';
 
@@ -28,6 +30,8 @@ interface Slot {
 
 export class LaneGate {
   private readonly slots = new Map<string, Slot>();
+  /** Per type, the lane this process prefers among equally busy ones. */
+  private readonly homes = new Map<string, number>();
 
   constructor(
     private readonly lanes: number = FEED_LANES,
@@ -38,6 +42,10 @@ export class LaneGate {
   /** A write of this process lost `lane` (`<Type>#<lane>`) to another writer: prefer other lanes for a moment. */
   lost(lane: string): void {
     this.slot(lane).busyUntil = this.now() + LOST_LANE_MS;
+    const hash = lane.lastIndexOf('#');
+    const type = lane.slice(0, hash);
+    const number = Number(lane.slice(hash + 1));
+    if (this.lanes > 1 && this.homes.get(type) === number) this.homes.set(type, (number + 1 + Math.floor(this.random() * (this.lanes - 1))) % this.lanes);
   }
 
   /**
@@ -58,7 +66,7 @@ export class LaneGate {
     }
   }
 
-  /** The lane of `type` with the fewest writes of this process, lanes lost lately counting one more (ties at random); counted at once. */
+  /** The lane of `type` with the fewest writes of this process, lanes lost lately counting one more (ties: the home lane, else at random); counted at once. */
   private pick(type: string): number {
     let best: number[] = [];
     let lowest = Infinity;
@@ -69,7 +77,9 @@ export class LaneGate {
       if (load < lowest) [best, lowest] = [[lane], load];
       else if (load === lowest) best.push(lane);
     }
-    const lane = best[Math.floor(this.random() * best.length)] ?? 0;
+    let home = this.homes.get(type);
+    if (home === undefined) this.homes.set(type, (home = Math.floor(this.random() * this.lanes)));
+    const lane = best.includes(home) ? home : (best[Math.floor(this.random() * best.length)] ?? 0);
     this.slot(`${type}#${lane}`).load++;
     return lane;
   }
