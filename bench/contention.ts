@@ -108,8 +108,10 @@ try {
   if (INITIAL_LOAD > 0) {
     // 16 writers, each its own app instance (as Lambda instances would be).
     const r = await runLevel(instances.slice(0, 16), 16, INITIAL_LOAD, true);
-    const errors = [...r.statuses].filter(([s]) => s >= 400).reduce((a, [, c]) => a + c, 0);
-    initial = `\nInitial load through the API: ${INITIAL_LOAD} CarePlans created by 16 writers racing as separate app instances in ${r.seconds.toFixed(0)} s = ${(r.writes / r.seconds).toFixed(1)} writes/s, p99 ${ms(quantile(r.latencies, 0.99))} ms, ${errors} errors.\n`;
+    const failed = [...r.statuses].filter(([s]) => s >= 400);
+    const errors = failed.reduce((a, [, c]) => a + c, 0);
+    const which = failed.map(([s, c]) => `${c} × ${s}`).join(', ');
+    initial = `\nInitial load through the API: ${INITIAL_LOAD} CarePlans created by 16 writers racing as separate app instances in ${r.seconds.toFixed(0)} s = ${(r.writes / r.seconds).toFixed(1)} writes/s, p99 ${ms(quantile(r.latencies, 0.99))} ms, ${errors} errors${which ? ` (${which})` : ''}.\n`;
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   process.stdout.write(

@@ -42,7 +42,7 @@ export const versionKey = (resourceType: string, id: string, versionId: number):
  * contend; the feed reader merges the lanes. Changing it needs a migration of `histPK`: the
  * reader reads lanes `0 … FEED_LANES-1` only.
  */
-export const FEED_LANES = 8;
+export const FEED_LANES = 16;
 
 /** A lane's name: the history index partition of its versions, `<Type>#<lane>`. */
 export const laneName = (resourceType: string, lane: number): string => `${resourceType}#${lane}`;
