@@ -78,6 +78,7 @@ const countySettingsSchema = z.strictObject({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   alarmEmail: z.email().optional(),
   backupRetentionDays: z.int().min(1).max(36500).default(35),
+  requireProfiles: z.boolean().default(false),
   auth: authSettingsSchema,
 });
 
@@ -206,6 +207,13 @@ export interface CountyConfig {
    * @default 35
    */
   readonly backupRetentionDays: number;
+  /**
+   * Every write must conform to the shared-plan profile of its type, whether or not its
+   * `meta.profile` names it (`REQUIRE_PROFILES`; docs/profile.md). Off, a resource is checked only
+   * against the profiles it names.
+   * @default false
+   */
+  readonly requireProfiles: boolean;
   /** Access-token verification and audit retention; required. */
   readonly auth: CountyAuthConfig;
 }

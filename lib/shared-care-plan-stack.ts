@@ -56,6 +56,7 @@ export class SharedCarePlanStack extends Stack {
       reservedConcurrency: config.reservedConcurrency,
       logRetention,
       logLevel: config.logLevel,
+      requireProfiles: config.requireProfiles,
       removalPolicy,
     });
     this.dataTable.bindReadWrite(this.apiFunction.function);

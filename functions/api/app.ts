@@ -131,7 +131,7 @@ async function dispatch(c: Context<Env>, route: RouteDefinition, deps: AppDeps):
 function interactionContext(c: Context<Env>, deps: AppDeps): InteractionContext {
   const caller = c.get('caller');
   return {
-    resources: new ResourceService({ repository: deps.repository, actor: caller, ...(deps.gate ? { gate: deps.gate } : {}) }),
+    resources: new ResourceService({ repository: deps.repository, actor: caller, requireProfiles: deps.config.requireProfiles, ...(deps.gate ? { gate: deps.gate } : {}) }),
     search: new SearchService(deps.searchStore, deps.config, caller.access),
     feed: deps.feed,
     auditLog: new AuditLog(deps.auditReader, deps.config.auditRetentionDays),
@@ -214,7 +214,9 @@ function checkPathParams(c: Context<Env>): { resourceType?: SupportedResourceTyp
       { code: 'not-supported', diagnostics: `Resource type '${type}' is not supported; supported: ${SUPPORTED_RESOURCE_TYPES.join(', ')}` },
     ]);
   }
-  if (id !== undefined && !ID_PATTERN.test(id)) throw badRequest(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, `${type}.id`);
+  // A fixed path (`/StructureDefinition/:id`) names its type in the segment before the id.
+  const typeName = type ?? c.req.path.split('/').filter(Boolean).at(-2);
+  if (id !== undefined && !ID_PATTERN.test(id)) throw badRequest(`'${id}' is not a valid FHIR id ([A-Za-z0-9-.]{1,64})`, `${typeName}.id`);
   if (vid !== undefined && !VERSION_ID_PATTERN.test(vid)) throw badRequest(`'${vid}' is not a valid version id (a positive integer)`, `${type}.meta.versionId`);
   return {
     ...(type !== undefined ? { resourceType: type as SupportedResourceType } : {}),

@@ -66,6 +66,7 @@ const envSchema = z.object({
   AUTH_PRACTITIONER_CLAIM: claimName('AUTH_PRACTITIONER_CLAIM', DEFAULT_CLAIM_NAMES.practitioner),
   AUTH_PURPOSE_CLAIM: claimName('AUTH_PURPOSE_CLAIM', DEFAULT_CLAIM_NAMES.purposeOfUse),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1, 'AUDIT_RETENTION_DAYS must be at least 1').default(DEFAULT_AUDIT_RETENTION_DAYS),
+  REQUIRE_PROFILES: z.enum(['true', 'false'], 'REQUIRE_PROFILES must be true or false').default('false'),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -107,6 +108,8 @@ export interface ApiConfig {
   readonly auth: AuthConfig;
   /** How long audit records are kept, in days. */
   readonly auditRetentionDays: number;
+  /** Every write must conform to the shared-plan profile of its type, named in `meta.profile` or not (docs/profile.md). */
+  readonly requireProfiles: boolean;
 }
 
 /** Options of {@link loadConfig}. */
@@ -207,5 +210,6 @@ export async function loadConfig(
     searchMaxExamined: e.SEARCH_MAX_EXAMINED,
     auth,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    requireProfiles: e.REQUIRE_PROFILES === 'true',
   };
 }

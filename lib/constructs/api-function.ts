@@ -76,6 +76,11 @@ export interface ApiFunctionProps {
    */
   readonly logLevel?: LogLevelName;
   /**
+   * Every write must conform to the shared-plan profile of its type (`REQUIRE_PROFILES`).
+   * @default false
+   */
+  readonly requireProfiles?: boolean;
+  /**
    * What happens to the log group and the cursor secret when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -139,6 +144,7 @@ export class ApiFunction extends Construct {
         CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
         ...authEnvironment(props.auth),
         AUDIT_RETENTION_DAYS: String(props.auditRetentionDays),
+        REQUIRE_PROFILES: String(props.requireProfiles ?? false),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

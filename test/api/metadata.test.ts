@@ -14,7 +14,10 @@ describe('CapabilityStatement', () => {
     const res = await call(`${api.base}/metadata`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance', status: 'active' });
-    expect(res.body.rest[0].resource.map((r: any) => r.type)).toEqual(['CarePlan', 'CareTeam', 'Consent', 'Goal', 'AuditEvent']);
+    const types = res.body.rest[0].resource.map((r: any) => r.type);
+    expect(types.slice(0, 5)).toEqual(['CarePlan', 'CareTeam', 'Consent', 'Goal', 'AuditEvent']);
+    // The read-only conformance resources of the shared-plan profile (docs/profile.md).
+    expect(types).toEqual(expect.arrayContaining(['StructureDefinition', 'CodeSystem', 'ValueSet']));
     expect(res.body.implementation.url).toBe(api.base);
   });
 
@@ -41,7 +44,8 @@ describe('CapabilityStatement', () => {
     const res = await call(`${api.base}/metadata`);
     const listed = res.body.rest[0].resource[0].interaction.map((i: any) => i.code).sort();
     const systemLevel = ['capabilities', 'history-system', 'transaction', 'batch', 'search-system'];
-    const all = [...new Set(ROUTES.flatMap((r) => [r.interaction, ...(r.also ?? [])]))];
+    // Operations (`CarePlan/$indicators`) are listed as the type's `operation`, not as interactions.
+    const all = [...new Set(ROUTES.flatMap((r) => [r.interaction, ...(r.also ?? [])]))].filter((c) => c !== 'operation');
     const routed = all.filter((c) => !systemLevel.includes(c)).sort();
     expect(listed).toEqual(routed);
     const system = res.body.rest[0].interaction.map((i: any) => i.code).sort();

@@ -29,6 +29,7 @@ describe('county configuration', () => {
         logRetentionDays: 365,
         logLevel: 'info',
         backupRetentionDays: 35,
+        requireProfiles: false,
         auth: { ...auth, auditRetentionDays: 4383, gatewayJwtAuthorizer: false },
       },
     ]);
@@ -47,6 +48,11 @@ describe('county configuration', () => {
 
   it('rejects a misspelt setting instead of silently using the default', () => {
     expect(() => parseWith({ lamdaMemoryMb: 2048 })).toThrow(/counties\.kanta-hame: Unrecognized key: "lamdaMemoryMb"/);
+  });
+
+  it('takes requireProfiles as a boolean only', () => {
+    expect(parseWith({ requireProfiles: true })).toEqual([expect.objectContaining({ requireProfiles: true })]);
+    expect(() => parseWith({ requireProfiles: 'yes' })).toThrow(/counties\.kanta-hame\.requireProfiles: .*expected boolean/);
   });
 
   it('rejects a region outside the EU', () => {

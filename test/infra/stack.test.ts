@@ -199,6 +199,13 @@ describe('API function', () => {
     });
   });
 
+  it('gets REQUIRE_PROFILES from the county, false unless it asks for profiles', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ REQUIRE_PROFILES: 'false' }) } });
+    Template.fromStack(countyStack('kanta-hame', { requireProfiles: true })).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_PROFILES: 'true' }) },
+    });
+  });
+
   it.each(['kanta-hame', 'lansi-uusimaa'])('gets an environment the function accepts when deployed (%s)', async (county) => {
     const [fn] = Object.values(Template.fromStack(countyStack(county)).findResources('AWS::Lambda::Function')) as {
       Properties: { Environment: { Variables: Record<string, unknown> } };

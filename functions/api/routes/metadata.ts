@@ -5,8 +5,10 @@
  * @see https://hl7.org/fhir/R4/capabilitystatement.html
  */
 import type { CapabilityStatementRestSecurity, CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
-import { SEARCH_PARAMETERS } from '../../../schemas/generated/search-parameters.js';
 import { SUPPORTED_RESOURCE_TYPES, type SupportedResourceType } from '../../../schemas/index.js';
+import { supportedProfiles } from '../profile/index.js';
+import { profileSearchParameterUrl } from '../profile/search-parameters.js';
+import { lookup, parametersOf } from '../search/parse/registry.js';
 import type { RouteDefinition, SystemInteractionCode, TypeInteractionCode } from './types.js';
 
 const TYPE_INTERACTIONS: ReadonlySet<string> = new Set<TypeInteractionCode>([
@@ -24,23 +26,29 @@ const TYPE_INTERACTIONS: ReadonlySet<string> = new Set<TypeInteractionCode>([
 /** Software version reported in the statement. */
 export const SOFTWARE_VERSION = '0.1.0';
 
-/** Search parameters, includes and revincludes of a type, from the same registry the parser uses. */
+/**
+ * Search parameters, includes and revincludes of a type, from the same registry the parser uses;
+ * this API's own parameters are defined by its SearchParameters (`[base]/SearchParameter/{id}`),
+ * and those found through the care team cannot be included.
+ */
 function searchCapabilities(type: SupportedResourceType): Pick<CapabilityStatementRestResource, 'searchParam' | 'searchInclude' | 'searchRevInclude'> {
-  const params = Object.values(SEARCH_PARAMETERS[type]);
+  const params = parametersOf(type);
   const includes = (source: SupportedResourceType): string[] =>
-    Object.values(SEARCH_PARAMETERS[source])
-      .filter((param) => param.type === 'reference')
+    parametersOf(source)
+      .filter((param) => param.type === 'reference' && param.throughCareTeam === undefined)
       .map((param) => `${source}:${param.code}`);
   return {
     searchParam: params.map((param) => ({
       name: param.code,
       type: param.type,
-      definition: param.code.startsWith('_') ? `http://hl7.org/fhir/SearchParameter/Resource-${param.code.slice(1)}` : `http://hl7.org/fhir/SearchParameter/${type}-${param.code}`,
+      definition:
+        profileSearchParameterUrl(type, param.code) ??
+        (param.code.startsWith('_') ? `http://hl7.org/fhir/SearchParameter/Resource-${param.code.slice(1)}` : `http://hl7.org/fhir/SearchParameter/${type}-${param.code}`),
     })),
     searchInclude: includes(type),
     searchRevInclude: SUPPORTED_RESOURCE_TYPES.flatMap((source) =>
       includes(source).filter((include) => {
-        const param = SEARCH_PARAMETERS[source][include.split(':')[1] ?? ''];
+        const param = lookup(source, include.split(':')[1] ?? '');
         return param?.targets === undefined || param.targets.includes(type);
       }),
     ),
@@ -76,13 +84,17 @@ export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], 
   const interactions = [...new Set(routes.flatMap((route) => [route.interaction, ...(route.also ?? [])]))];
   const typeLevel = interactions.filter((code): code is TypeInteractionCode => TYPE_INTERACTIONS.has(code));
   const systemLevel = interactions.filter(
-    (code): code is Exclude<SystemInteractionCode, 'capabilities'> => !TYPE_INTERACTIONS.has(code) && code !== 'capabilities',
+    (code): code is Exclude<SystemInteractionCode, 'capabilities'> => !TYPE_INTERACTIONS.has(code) && code !== 'capabilities' && code !== 'operation',
   );
+  const operationsOf = (type: SupportedResourceType): NonNullable<CapabilityStatementRestResource['operation']> =>
+    routes.flatMap((route) => (route.operation?.type === type ? [{ name: route.operation.name, definition: route.operation.definition }] : []));
   const conditional = routes.some((route) => route.path === '/:type' && route.method === 'PUT');
   const resource = SUPPORTED_RESOURCE_TYPES.map(
     (type): CapabilityStatementRestResource => ({
       type,
       profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+      // The shared-plan profiles, enforced when named in meta.profile (or always, with REQUIRE_PROFILES).
+      ...(supportedProfiles(type).length > 0 ? { supportedProfile: supportedProfiles(type) } : {}),
       interaction: typeLevel.map((code) => ({ code })),
       versioning: 'versioned-update',
       readHistory: typeLevel.includes('vread'),
@@ -92,6 +104,7 @@ export function buildCapabilityStatement(allRoutes: readonly RouteDefinition[], 
       conditionalUpdate: conditional,
       conditionalDelete: conditional ? 'single' : 'not-supported',
       ...(typeLevel.includes('search-type') ? searchCapabilities(type) : {}),
+      ...(operationsOf(type).length > 0 ? { operation: operationsOf(type) } : {}),
     }),
   );
   for (const type of fixedTypes) resource.push(fixedTypeResource(type, allRoutes.filter((route) => route.resourceType === type)));

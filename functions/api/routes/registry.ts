@@ -3,19 +3,26 @@
  * segments such as `_history` and `_search` before `:id`, the fixed `/AuditEvent` paths before
  * `:type`), and the CapabilityStatement is generated from them. AuditEvents are append-only and
  * only searched: other methods on their paths answer 405, and `/AuditEvent/:id` answers 405 to
- * every method (see `checkPathParams` in `app.ts`).
+ * every method (see `checkPathParams` in `app.ts`). The conformance resources (StructureDefinition,
+ * CodeSystem, ValueSet: `routes/conformance.ts`), and the SearchParameters and OperationDefinition
+ * of this API's own search parameters and operation, are read (and searched) only, with any valid
+ * token. `CarePlan/$indicators` comes before `/:type/:id`, which would take it for an id.
  */
 import { AUDIT_EVENT_SEARCH_PARAMETERS } from '../audit/index.js';
 import { searchAuditEvents, searchAuditEventsPost } from './audit-search.js';
 import { bundle } from './bundle.js';
+import { CONFORMANCE_ROUTES } from './conformance.js';
 import { conditionalDelete, conditionalUpdate, createMaybeConditional } from './conditional.js';
 import { systemHistory, typeHistory } from './feed.js';
 import { instanceHistory } from './history.js';
+import { INDICATORS_OPERATION } from '../indicators/index.js';
+import { carePlanIndicators, readOperationDefinition } from './indicators.js';
 import { read, remove, update, vread } from './instance.js';
 import { buildCapabilityStatement } from './metadata.js';
 import { capabilitySecurity } from './smart-configuration.js';
 import { patch } from './patch.js';
 import { searchType, searchTypePost } from './search.js';
+import { readSearchParameter, SEARCH_PARAMETER_SEARCH_PARAMS, searchSearchParameters } from './search-parameters.js';
 import type { RouteDefinition } from './types.js';
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -24,6 +31,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/_history', interaction: 'history-system', handler: systemHistory },
   { method: 'GET', path: '/AuditEvent', resourceType: 'AuditEvent', interaction: 'search-type', searchParams: AUDIT_EVENT_SEARCH_PARAMETERS, handler: searchAuditEvents },
   { method: 'POST', path: '/AuditEvent/_search', resourceType: 'AuditEvent', interaction: 'search-type', body: 'form', searchParams: AUDIT_EVENT_SEARCH_PARAMETERS, handler: searchAuditEventsPost },
+  ...CONFORMANCE_ROUTES,
+  { method: 'GET', path: '/SearchParameter', resourceType: 'SearchParameter', interaction: 'search-type', searchParams: SEARCH_PARAMETER_SEARCH_PARAMS, anyScope: true, handler: searchSearchParameters },
+  { method: 'GET', path: '/SearchParameter/:id', resourceType: 'SearchParameter', interaction: 'read', anyScope: true, handler: readSearchParameter },
+  { method: 'GET', path: '/OperationDefinition/:id', resourceType: 'OperationDefinition', interaction: 'read', anyScope: true, handler: readOperationDefinition },
+  { method: 'GET', path: '/CarePlan/$indicators', interaction: 'operation', operation: { type: 'CarePlan', name: INDICATORS_OPERATION.code, definition: INDICATORS_OPERATION.url }, handler: carePlanIndicators },
   { method: 'GET', path: '/:type/_history', interaction: 'history-type', handler: typeHistory },
   { method: 'POST', path: '/:type/_search', interaction: 'search-type', body: 'form', handler: searchTypePost },
   { method: 'GET', path: '/:type', interaction: 'search-type', handler: searchType },

@@ -20,9 +20,9 @@ const BY_INTERACTION: Partial<Record<RouteDefinition['interaction'], ScopeOperat
   delete: 'd',
 };
 
-/** The operation a route needs on its resource type, if any. */
-export function scopeOperationOf(route: Pick<RouteDefinition, 'interaction'>): ScopeOperation | undefined {
-  return BY_INTERACTION[route.interaction];
+/** The operation a route needs on its resource type, if any (none for a route any valid token may use). */
+export function scopeOperationOf(route: Pick<RouteDefinition, 'interaction' | 'anyScope'>): ScopeOperation | undefined {
+  return route.anyScope ? undefined : BY_INTERACTION[route.interaction];
 }
 
 /** The operation a transaction write entry needs. */

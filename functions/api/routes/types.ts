@@ -63,7 +63,13 @@ export interface RouteDefinition {
   readonly method: HttpMethod;
   /** Hono path pattern below the base path, e.g. `/:type/:id`. */
   readonly path: string;
-  readonly interaction: TypeInteractionCode | SystemInteractionCode;
+  /** `operation`: a named operation (`CarePlan/$indicators`), described by {@link RouteDefinition.operation}. */
+  readonly interaction: TypeInteractionCode | SystemInteractionCode | 'operation';
+  /**
+   * A type-level operation: the type whose CapabilityStatement entry lists it, its name (without
+   * `$`) and its OperationDefinition's canonical URL. Its handler checks the scopes it needs.
+   */
+  readonly operation?: { readonly type: SupportedResourceType; readonly name: string; readonly definition: string };
   /** Further interactions the same route serves (`POST [base]`: transaction and batch). */
   readonly also?: readonly SystemInteractionCode[];
   /**
@@ -73,6 +79,11 @@ export interface RouteDefinition {
   readonly resourceType?: CapabilityStatementRestResource['type'];
   /** The search parameters a fixed-type search route supports, as the CapabilityStatement lists them. */
   readonly searchParams?: readonly CapabilityStatementRestResourceSearchParam[];
+  /**
+   * Any valid token may use the route, whatever its SMART scopes: the conformance resources
+   * (StructureDefinition, CodeSystem, ValueSet) are public definitions about no client.
+   */
+  readonly anyScope?: true;
   /** What the body is, if the interaction takes one. */
   readonly body?: 'resource' | 'json-patch' | 'form';
   readonly handler: Interaction;

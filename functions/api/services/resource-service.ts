@@ -52,6 +52,8 @@ export interface ResourceServiceDeps {
   readonly gate?: LaneGate;
   readonly now?: () => Date;
   readonly newId?: () => string;
+  /** Every write must conform to the shared-plan profile of its type (`REQUIRE_PROFILES`, docs/profile.md). @default false */
+  readonly requireProfiles?: boolean;
 }
 
 /** A version about to be written, with what it replaces and why the caller may write it. */
@@ -93,6 +95,7 @@ export class ResourceService {
   readonly gate: LaneGate;
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly requireProfiles: boolean;
 
   constructor(deps: ResourceServiceDeps) {
     this.repository = deps.repository;
@@ -100,6 +103,7 @@ export class ResourceService {
     this.gate = deps.gate ?? new LaneGate();
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => crypto.randomUUID());
+    this.requireProfiles = deps.requireProfiles ?? false;
   }
 
   /** The organisation that creates resources through this service: their custodian. */
@@ -108,12 +112,14 @@ export class ResourceService {
   }
 
   /**
-   * The content a write stores: a client-supplied custodian removed, then validated, then the
-   * server's custodian recorded — the one already on the resource, or the caller's for a new one.
+   * The content a write stores: a client-supplied custodian removed, then validated (R4, and the
+   * shared-plan profiles that apply), then the server's custodian recorded — the one already on
+   * the resource, or the caller's for a new one.
    */
   prepare(resourceType: SupportedResourceType, body: unknown, dropId: boolean, custodian: string, forceStatus?: 422): FhirResource {
     const stripped = stripServerManaged(body, dropId);
-    return withCustodian(validated(resourceType, isObject(stripped) ? withoutCustodian(stripped) : stripped, forceStatus), custodian);
+    const profiles = { requireProfiles: this.requireProfiles, now: this.now() };
+    return withCustodian(validated(resourceType, isObject(stripped) ? withoutCustodian(stripped) : stripped, forceStatus, profiles), custodian);
   }
 
   /**
@@ -134,6 +140,7 @@ export class ResourceService {
       return decision.basis;
     }
     const basis = await this.actor.access.require(action, current);
+    if (resource) this.actor.access.requireMarkingKept(current, resource);
     if (resource && basis.kind !== 'custodian') {
       const next = accessTargetOf(resource, current.access?.custodian);
       const moved = next.clientKeys.join('\u0000') !== (current.access?.clientKeys ?? []).join('\u0000');

@@ -1,10 +1,11 @@
 /**
  * Validation of incoming resources against the generated R4 schemas, after removing what the
- * server owns.
+ * server owns, then against the shared-plan profiles that apply (docs/profile.md).
  */
 import type { FhirResource } from 'fhir/r4.js';
 import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
 import { FhirError } from '../../shared/errors.js';
+import { profileIssues, type ProfileOptions } from '../profile/index.js';
 import { keyLimitIssues } from './key-limits.js';
 
 /** True for a JSON object (not an array, not null). */
@@ -28,13 +29,17 @@ export function stripServerManaged(body: unknown, dropId: boolean): unknown {
 }
 
 /**
- * Validates `body` as `resourceType`; 400 for structural problems, 422 for invariants and for
- * identifiers or references too long to key on, or always `forceStatus` (a PATCH whose result
- * is invalid is 422).
+ * Validates `body` as `resourceType`; 400 for structural problems, 422 for invariants, for a
+ * profile it does not conform to (those it names in `meta.profile`, and its type's when
+ * `profiles.requireProfiles`) and for identifiers or references too long to key on, or always
+ * `forceStatus` (a PATCH whose result is invalid is 422). Every write path stores only what
+ * passed here (`ResourceService.prepare`).
  */
-export function validated(resourceType: SupportedResourceType, body: unknown, forceStatus?: 422): FhirResource {
+export function validated(resourceType: SupportedResourceType, body: unknown, forceStatus?: 422, profiles: ProfileOptions = {}): FhirResource {
   const result = validateResource(resourceType, body);
   if (!result.ok) throw new FhirError(forceStatus ?? result.status, result.issues);
+  const nonConforming = profileIssues(result.resource as FhirResource, profiles);
+  if (nonConforming.length > 0) throw new FhirError(422, nonConforming);
   const tooLong = keyLimitIssues(result.resource as FhirResource);
   if (tooLong.length > 0) throw new FhirError(422, tooLong);
   return result.resource as FhirResource;
