@@ -20,6 +20,12 @@ export interface SearchParamDefinition {
   readonly targets?: readonly string[];
   /** `CarePlan.subject.where(resolve() is Patient)`: only references to this type count. */
   readonly targetRestriction?: string;
+  /**
+   * A parameter about the plan's CareTeam (`CarePlan.careTeam`) rather than the plan itself,
+   * resolved at query time (`search/execute/care-teams.ts`): any `member` of the team, or its
+   * active `coordinator`. It has no stored index values and cannot be included.
+   */
+  readonly throughCareTeam?: 'member' | 'coordinator';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import { decodeCursor, encodeCursor, CURSOR_PARAM } from '../paging/cursor.js';
 import type { StoredVersion } from '../repository/index.js';
 import type { SearchStore } from '../repository/search-store.js';
 import { isEmergency } from '../access/index.js';
-import { scopeAllows } from '../auth/index.js';
-import { ExaminedBudget, executeSearch, resolveIncludes, type SearchCaller, type SearchPosition } from '../search/execute/index.js';
+import { forbiddenScope, scopeAllows } from '../auth/index.js';
+import { CareTeamLookup, ExaminedBudget, executeSearch, resolveIncludes, type SearchCaller, type SearchPosition } from '../search/execute/index.js';
 import type { AccessGuard } from './access-guard.js';
 import { parseSearchRequest } from '../search/parse/index.js';
 import type { SearchRequest } from '../search/types.js';
@@ -92,9 +92,35 @@ export class SearchService {
     return versions.map((version) => allowed.has(version));
   };
 
+  /**
+   * A criterion about the plan's care team (`coordinator`, `participant`) searches CareTeams too,
+   * so the token must allow that as well (403 otherwise).
+   */
+  private requireCareTeamScope(request: SearchRequest): void {
+    const scopes = this.access.principal?.scopes;
+    if (scopes === undefined || !request.criteria.some((criterion) => criterion.param.throughCareTeam !== undefined)) return;
+    if (!scopeAllows(scopes, 'CareTeam', 's')) throw forbiddenScope('CareTeam', 's');
+  }
+
   /** What one search request may read, shared by the search and its includes. */
-  private budget(resourceType: string): ExaminedBudget {
+  budget(resourceType: string): ExaminedBudget {
     return new ExaminedBudget(this.config.searchMaxExamined, resourceType);
+  }
+
+  /**
+   * Every visible match of `query` (an operation's internal search, e.g. `$indicators`): the same
+   * plan, matcher and access decision as a search, within `budget`; nothing is disclosed.
+   */
+  async allMatches(resourceType: SupportedResourceType, query: string, budget: ExaminedBudget, now: Date): Promise<readonly StoredVersion[]> {
+    const parsed = parseSearchRequest(resourceType, new URLSearchParams(query), { lenient: false, defaultCount: 1, maxCount: 1 });
+    const request: SearchRequest = { ...parsed, count: Number.MAX_SAFE_INTEGER, total: 'accurate' };
+    const page = await executeSearch(this.store, request, { access: this.readable, budget, now, ...(this.caller ? { caller: this.caller } : {}) });
+    return page.matches;
+  }
+
+  /** The CareTeams each plan references that the caller may read (by plan id), within `budget`. */
+  careTeamsOf(plans: readonly StoredVersion[], budget: ExaminedBudget): Promise<Map<string, StoredVersion[]>> {
+    return new CareTeamLookup(this.store, this.readable, budget).teamsOf(plans);
   }
 
   /** One page of `GET [type]?params`; `baseUrl` is this server's FHIR base as the client sees it. */
@@ -105,6 +131,7 @@ export class SearchService {
       maxCount: this.config.maxPageSize,
     });
     const request = localized(parsed, baseUrl);
+    this.requireCareTeamScope(request);
     const scope = scopeOf(resourceType, params);
     const position = request.cursor === undefined ? undefined : toPosition(decodeCursor(this.config.cursorSecret, scope, request.cursor));
     const budget = this.budget(resourceType);
@@ -134,6 +161,7 @@ export class SearchService {
     if ([...params.keys()].length === 0) throw badRequest('Conditional criteria must contain at least one search parameter', 'If-None-Exist');
     params.set('_count', String(limit));
     const request = localized(parseSearchRequest(resourceType, params, { lenient: false, defaultCount: limit, maxCount: limit }), baseUrl);
+    this.requireCareTeamScope(request);
     const page = await executeSearch(this.store, request, { access: this.readable, budget: this.budget(resourceType), ...(this.caller ? { caller: this.caller } : {}) });
     this.access.disclosed(page.matches);
     return page.matches;

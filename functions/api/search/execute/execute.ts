@@ -13,6 +13,7 @@ import type { StoredVersion } from '../../repository/index.js';
 import { compareForSort, matchesCriterion } from '../index-values/index.js';
 import type { SearchRequest } from '../types.js';
 import { ExaminedBudget, MAX_CANDIDATES } from './budget.js';
+import { CareTeamLookup, careTeamPlan, matchesThroughCareTeam } from './care-teams.js';
 import { planSearch, type SourcePlan } from './plan.js';
 import { loadVisibleSet, visiblePages, type SearchCaller, type VisibleSet } from './visible-set.js';
 
@@ -50,6 +51,8 @@ export interface SearchOptions {
 
 /** DynamoDB page size while walking. */
 const WALK_PAGE = 200;
+/** Anchor Queries in flight (a `care-team` list, or the teams a coordinator search found). */
+const PARALLEL_ANCHORS = 16;
 
 /** Keeps the live candidates that match every criterion and that the caller may read, in order. */
 type Keep = <T extends StoredVersion>(versions: readonly T[]) => Promise<T[]>;
@@ -57,14 +60,28 @@ type Keep = <T extends StoredVersion>(versions: readonly T[]) => Promise<T[]>;
 /** Candidates a page of reads at a time, each with the position right after it. */
 type Pages = AsyncIterable<readonly { readonly version: StoredVersion; readonly position: SearchPosition }[]>;
 
-function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date): Keep {
+/**
+ * The criteria on the resource's own index first, then the access decision, then the criteria
+ * about the plan's CareTeam — so only visible plans have their teams read.
+ */
+function visibleMatch(request: SearchRequest, access: AccessPredicate, now: Date, teams: CareTeamLookup): Keep {
+  const own = request.criteria.filter((criterion) => criterion.param.throughCareTeam === undefined);
+  const throughTeam = request.criteria.filter((criterion) => criterion.param.throughCareTeam !== undefined);
   return async (versions) => {
     const matching = versions.filter(
-      (version) => !version.deleted && version.index !== undefined && request.criteria.every((criterion) => matchesCriterion(criterion, version.index!.values, { now })),
+      (version) => !version.deleted && version.index !== undefined && own.every((criterion) => matchesCriterion(criterion, version.index!.values, { now })),
     );
     const allowed = await access(matching);
-    return matching.filter((_, n) => allowed[n]);
+    const visible = matching.filter((_, n) => allowed[n]);
+    if (throughTeam.length === 0) return visible;
+    const teamsOf = await teams.teamsOf(visible);
+    return visible.filter((version) => throughTeam.every((criterion) => matchesThroughCareTeam(criterion, teamsOf.get(version.id) ?? [], now)));
   };
+}
+
+/** Whether a plan reads the whole type (or a `_lastUpdated` range of it) rather than a key. */
+function walksType(plan: SourcePlan): boolean {
+  return plan.kind === 'walks' && plan.walks.every((walk) => walk.kind === 'all' || walk.kind === 'lastUpdated');
 }
 
 function byId(a: StoredVersion, b: StoredVersion): number {
@@ -83,10 +100,16 @@ function staleCursor(): Error {
 /** Executes `request` and returns the page starting at `position`. */
 export async function executeSearch(store: SearchStore, request: SearchRequest, options: SearchOptions): Promise<SearchPage> {
   const now = options.now ?? new Date();
-  const keep = visibleMatch(request, options.access, now);
   const budget = options.budget ?? new ExaminedBudget(MAX_CANDIDATES, request.resourceType);
+  const teams = new CareTeamLookup(store, options.access, budget);
+  const keep = visibleMatch(request, options.access, now, teams);
   const { position } = options;
-  const plan = planSearch(request);
+  let plan = planSearch(request);
+  if (walksType(plan)) {
+    // Rather than walk the plans, start from the care teams a member is in (same caller, access and budget).
+    const inner = { access: options.access, budget, now, ...(options.caller ? { caller: options.caller } : {}) };
+    plan = (await careTeamPlan(request, teams, async (teamSearch) => (await executeSearch(store, teamSearch, inner)).matches, now)) ?? plan;
+  }
   // `_count=0` asks for the total only: count everything rather than link to empty pages.
   const countAll = request.total === 'accurate' || request.summary === 'count' || request.count === 0;
   const sorted = request.sort.length > 0;
@@ -121,7 +144,11 @@ async function boundedCandidates(store: SearchStore, resourceType: string, plan:
     }
     case 'anchors': {
       const ids: string[] = [];
-      for (const anchor of plan.anchors) ids.push(...examined(budget, await store.anchorIds(resourceType, anchor, budget.remaining)));
+      for (let start = 0; start < plan.anchors.length; start += PARALLEL_ANCHORS) {
+        const chunk = plan.anchors.slice(start, start + PARALLEL_ANCHORS);
+        const remaining = budget.remaining;
+        for (const found of await Promise.all(chunk.map((anchor) => store.anchorIds(resourceType, anchor, remaining)))) ids.push(...examined(budget, found));
+      }
       return store.currentByIds(resourceType, ids);
     }
     case 'walks': {

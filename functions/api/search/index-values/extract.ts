@@ -5,9 +5,9 @@
  * @see https://hl7.org/fhir/R4/search.html
  */
 import type { FhirResource } from 'fhir/r4.js';
-import { SEARCH_PARAMETERS } from '../../../../schemas/generated/search-parameters.js';
 import type { SupportedResourceType } from '../../../../schemas/index.js';
 import { isJsonNumber } from '../../../shared/fhir-json.js';
+import { parametersOf } from '../parse/registry.js';
 import type { DateValue, ReferenceValue, ResourceIndex, SearchParamDefinition, TokenValue } from '../types.js';
 import { toDateValues } from './date.js';
 import { selectNodes } from './path.js';
@@ -68,7 +68,8 @@ export function extractValues(resource: FhirResource, definition: SearchParamDef
 /**
  * The index of a resource: parameter code → values for every search parameter of its type,
  * the key omitted when a parameter has no values. A resource type without registered
- * parameters gives an empty index.
+ * parameters gives an empty index. Parameters about another resource (`throughCareTeam`) have
+ * no values of their own: they are resolved at query time.
  *
  * - token: `{system?, code?, text?}` from Coding, CodeableConcept, Identifier and primitive codes;
  * - reference: `{type?, id?, url?, identifier?}`, with `targetRestriction` applied (see `satisfiesRestriction`);
@@ -78,9 +79,9 @@ export function extractValues(resource: FhirResource, definition: SearchParamDef
  * @see https://hl7.org/fhir/R4/search.html
  */
 export function extractIndex(resource: FhirResource): ResourceIndex {
-  const parameters = SEARCH_PARAMETERS[resource.resourceType as SupportedResourceType] ?? {};
   const index: Record<string, IndexValues> = {};
-  for (const definition of Object.values(parameters)) {
+  for (const definition of parametersOf(resource.resourceType as SupportedResourceType)) {
+    if (definition.throughCareTeam) continue;
     const values = extractValues(resource, definition);
     if (values.length > 0) index[definition.code] = values;
   }

@@ -1,7 +1,8 @@
 /**
  * A small walker for the FHIRPath subset used by the R4 search parameters of CarePlan, CareTeam,
- * Consent and Goal: dotted paths over arrays, choice elements, unions (`a | b`), `(path as type)`
- * and `.where(resolve() is Type)` (removed here; the caller applies the restriction).
+ * Consent and Goal and by this API's own (`profile/search-parameters.ts`): dotted paths over
+ * arrays, choice elements, unions (`a | b`), `(path as type)`, `.where(resolve() is Type)`
+ * (removed here; the caller applies the restriction) and `extension.where(url='…')`.
  *
  * @see https://hl7.org/fhirpath/N1/#path-selection
  * @see https://hl7.org/fhir/R4/formats.html#choice
@@ -13,9 +14,15 @@ export interface PathNode {
   readonly type?: string;
 }
 
+/** One step of a path: an element name, optionally keeping only the items whose `url` is given (`extension.where(url='…')`). */
+interface Segment {
+  readonly name: string;
+  readonly url?: string;
+}
+
 interface CompiledPath {
   readonly resourceType: string;
-  readonly segments: readonly string[];
+  readonly segments: readonly Segment[];
   /** `(Goal.start as date)`: only nodes of this FHIR type. */
   readonly asType?: string;
 }
@@ -34,14 +41,21 @@ const COMPLEX_TYPES = new Set([
 const WHERE_RESOLVE = /\.where\(resolve\(\) is [A-Za-z]+\)$/;
 const AS_TYPE = /^\((.+) as ([A-Za-z]+)\)$/;
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
+/** `.where(url='…')` after an element: the URL may hold dots, so it is cut out before splitting. */
+const WHERE_URL = /\.where\(url='([^']*)'\)/g;
 
 const cache = new Map<string, readonly CompiledPath[]>();
 
 function compilePart(part: string, expression: string): CompiledPath {
   const cast = AS_TYPE.exec(part);
-  const path = (cast?.[1] ?? part).replace(WHERE_RESOLVE, '');
-  const [resourceType, ...segments] = path.split('.');
-  if (resourceType === undefined || segments.length === 0 || ![resourceType, ...segments].every((s) => IDENTIFIER.test(s))) {
+  const urls: string[] = [];
+  const path = (cast?.[1] ?? part).replace(WHERE_RESOLVE, '').replace(WHERE_URL, (_, url: string) => `#${urls.push(url) - 1}`);
+  const [resourceType, ...names] = path.split('.');
+  const segments = names.map((name): Segment => {
+    const [element = '', filter] = name.split('#');
+    return filter === undefined ? { name: element } : { name: element, url: urls[Number(filter)]! };
+  });
+  if (resourceType === undefined || segments.length === 0 || ![resourceType, ...segments.map((s) => s.name)].every((s) => IDENTIFIER.test(s))) {
     throw new Error(`Unsupported search parameter expression: ${expression}`);
   }
   return { resourceType, segments, ...(cast?.[2] ? { asType: cast[2] } : {}) };
@@ -69,7 +83,7 @@ function push(out: PathNode[], value: unknown, type?: string): void {
   }
 }
 
-function step(nodes: readonly PathNode[], name: string): PathNode[] {
+function step(nodes: readonly PathNode[], { name, url }: Segment): PathNode[] {
   const out: PathNode[] = [];
   for (const { value } of nodes) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
@@ -84,7 +98,7 @@ function step(nodes: readonly PathNode[], name: string): PathNode[] {
       if (type) push(out, object[key], type);
     }
   }
-  return out;
+  return url === undefined ? out : out.filter(({ value }) => typeof value === 'object' && value !== null && (value as { url?: unknown }).url === url);
 }
 
 /**

@@ -29,6 +29,7 @@ export function parseInclude(
   if (kind === '_include' && !iterate && source !== resourceType) throw badRequest(`_include must start from ${resourceType}, not '${source}'`, name, 'value');
   const param = lookup(source, code);
   if (param?.type !== 'reference') throw badRequest(`'${code}' is not a reference parameter of ${source}`, name, 'value');
+  if (param.throughCareTeam) throw badRequest(`${source}:${code} is found through the plan's care team and cannot be included; include ${source}:care-team instead`, name, 'not-supported');
   if (target !== undefined && !isResourceType(target)) throw badRequest(`${kind} target '${target}' is not a FHIR resource type`, name, 'value');
   if (target !== undefined && !allowsTarget(param, target)) throw badRequest(`${source}:${code} cannot refer to ${target}`, name, 'value');
   if (kind === '_revinclude' && !iterate && (!allowsTarget(param, resourceType) || (target !== undefined && target !== resourceType))) {

@@ -1,26 +1,32 @@
 /**
- * Look-ups into the generated R4 search-parameter registry and the R4 resource type list.
- * Every look-up is an own-property check, so query names such as `constructor` or `__proto__`
- * are simply unknown.
+ * Look-ups into the search-parameter registry — the generated R4 parameters plus this API's own
+ * (`profile/search-parameters.ts`) — and the R4 resource type list. Every look-up is an
+ * own-property check, so query names such as `constructor` or `__proto__` are simply unknown.
  *
  * @see https://hl7.org/fhir/R4/searchparameter-registry.html
  */
 import type { SupportedResourceType } from '../../../../schemas/index.js';
 import { SEARCH_PARAMETERS } from '../../../../schemas/generated/search-parameters.js';
 import { ResourceTypeCodes } from '../../../../schemas/generated/value-sets.js';
+import { PROFILE_SEARCH_PARAMETERS } from '../../profile/search-parameters.js';
 import type { SearchParamDefinition } from '../types.js';
 
 const RESOURCE_TYPES: ReadonlySet<string> = new Set(ResourceTypeCodes);
 
+/** The R4 parameters of each type with this API's own added (an own one never replaces an R4 code). */
+const REGISTRY: Readonly<Record<string, Readonly<Record<string, SearchParamDefinition>>>> = Object.fromEntries(
+  Object.entries(SEARCH_PARAMETERS).map(([type, params]) => [type, { ...PROFILE_SEARCH_PARAMETERS[type as SupportedResourceType], ...params }]),
+);
+
 /** The definition of search parameter `code` on `resourceType`, if the registry has one. */
 export function lookup(resourceType: SupportedResourceType, code: string): SearchParamDefinition | undefined {
-  const params = SEARCH_PARAMETERS[resourceType];
-  return Object.hasOwn(params, code) ? params[code] : undefined;
+  const params = REGISTRY[resourceType];
+  return params !== undefined && Object.hasOwn(params, code) ? params[code] : undefined;
 }
 
-/** All search parameters of `resourceType`. */
+/** All search parameters of `resourceType` (none for a type this server does not store). */
 export function parametersOf(resourceType: SupportedResourceType): readonly SearchParamDefinition[] {
-  return Object.values(SEARCH_PARAMETERS[resourceType]);
+  return Object.values(REGISTRY[resourceType] ?? {});
 }
 
 /** Whether `name` is one of the resource types this API stores. */

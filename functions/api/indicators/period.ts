@@ -1,0 +1,59 @@
+/**
+ * The reporting period of `$indicators`, given as `$evaluate-measure` gives it: `periodStart` and
+ * `periodEnd`, each a FHIR `date` (`2026`, `2026-01`, `2026-01-01`), both required, inclusive,
+ * read as Europe/Helsinki calendar days like every date of the access policy.
+ *
+ * @see https://hl7.org/fhir/R4/measure-operation-evaluate-measure.html
+ * @see docs/indicators.md
+ */
+import { periodEndInstant, periodStartInstant } from '../access/county-time.js';
+import { badRequest, FhirError } from '../../shared/errors.js';
+import type { Issue } from '../../shared/operation-outcome.js';
+
+/** A FHIR `date` (year, month or day precision; no time). */
+const FHIR_DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+/** The reporting period: as written, and its first and last instants (epoch ms). */
+export interface ReportingPeriod {
+  readonly start: string;
+  readonly end: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The operation's input parameters. */
+export const PERIOD_PARAMETERS = ['periodStart', 'periodEnd'] as const;
+
+function bound(query: URLSearchParams, name: (typeof PERIOD_PARAMETERS)[number], issues: Issue[]): { text: string; instant: number } | undefined {
+  const values = query.getAll(name);
+  if (values.length !== 1) {
+    issues.push({ code: 'required', diagnostics: values.length === 0 ? `${name} is required (a date: YYYY, YYYY-MM or YYYY-MM-DD)` : `${name} may be given once`, expression: [name] });
+    return undefined;
+  }
+  const text = values[0]!;
+  const instant = FHIR_DATE.test(text) ? (name === 'periodStart' ? periodStartInstant(text) : periodEndInstant(text)) : undefined;
+  if (instant === undefined) {
+    issues.push({ code: 'value', diagnostics: `${name} '${text}' is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)`, expression: [name] });
+    return undefined;
+  }
+  return { text, instant: Date.parse(instant) };
+}
+
+/**
+ * Parses `periodStart` and `periodEnd`; every problem is one issue of a single 400 naming the
+ * parameter: missing, repeated, not a date, a start after the end, or a parameter the operation
+ * does not take.
+ */
+export function parseReportingPeriod(query: URLSearchParams): ReportingPeriod {
+  const issues: Issue[] = [];
+  for (const name of new Set(query.keys())) {
+    if (!(PERIOD_PARAMETERS as readonly string[]).includes(name)) {
+      issues.push({ code: 'not-supported', diagnostics: `Unknown parameter '${name}': $indicators takes ${PERIOD_PARAMETERS.join(' and ')}`, expression: [name] });
+    }
+  }
+  const start = bound(query, 'periodStart', issues);
+  const end = bound(query, 'periodEnd', issues);
+  if (issues.length > 0) throw new FhirError(400, issues);
+  if (start!.instant > end!.instant) throw badRequest(`periodStart ${start!.text} is after periodEnd ${end!.text}`, [...PERIOD_PARAMETERS], 'invalid');
+  return { start: start!.text, end: end!.text, from: start!.instant, to: end!.instant };
+}
