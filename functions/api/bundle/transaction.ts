@@ -119,7 +119,7 @@ export async function executeTransaction(entries: readonly BundleEntryRequest[],
     const result = planned.get(entry.index);
     const version = result?.version;
     response.push({
-      ...(version?.resource ? { resource: version.resource } : {}),
+      ...(version?.resource ? { resource: context.caller.access.view(version) } : {}),
       response: {
         status: statusText(result?.status ?? 200),
         ...(version ? { location: `${version.resourceType}/${version.id}/_history/${version.versionId}` } : {}),

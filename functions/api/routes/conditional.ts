@@ -34,17 +34,17 @@ function multiple(what: string): FhirError {
 export async function createMaybeConditional(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   const resourceType = requireType(request);
   const condition = request.header('if-none-exist');
-  if (condition === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+  if (condition === undefined) return writeResponse(request, context, 201, await context.resources.create(resourceType, request.body), true);
   requireSearchScope(context, resourceType);
   const existing = async (): Promise<FhirResponse | undefined> => {
     const matches = await context.search.matchesOf(resourceType, condition.replace(/^\?/, ''), request.baseUrl);
     if (matches.length > 1) throw multiple('If-None-Exist');
-    return matches[0] ? writeResponse(request, 200, matches[0], false) : undefined;
+    return matches[0] ? writeResponse(request, context, 200, matches[0], false) : undefined;
   };
   const found = await existing();
   if (found) return found;
   try {
-    return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+    return writeResponse(request, context, 201, await context.resources.create(resourceType, request.body), true);
   } catch (error) {
     // Lost a race on a unique identifier: the winner is now the one match.
     if (error instanceof FhirError && error.issues[0]?.code === 'duplicate') return (await existing()) ?? Promise.reject(error);
@@ -65,17 +65,17 @@ export async function conditionalUpdate(request: FhirRequest, context: Interacti
   const bodyId = body?.id;
   const match = matches[0];
   if (!match) {
-    if (bodyId === undefined) return writeResponse(request, 201, await context.resources.create(resourceType, request.body), true);
+    if (bodyId === undefined) return writeResponse(request, context, 201, await context.resources.create(resourceType, request.body), true);
     if (typeof bodyId !== 'string') throw badRequest('Resource id must be a string', `${resourceType}.id`);
     // R5 rule: the body id is used only if no resource has it; never overwrites one that did not match.
-    return writeResponse(request, 201, await context.resources.createWithClientId(resourceType, bodyId, request.body), true);
+    return writeResponse(request, context, 201, await context.resources.createWithClientId(resourceType, bodyId, request.body), true);
   }
   if (bodyId !== undefined && bodyId !== match.id) {
     throw badRequest(`Resource id '${String(bodyId)}' differs from the id '${match.id}' of the resource matching the criteria`, `${resourceType}.id`);
   }
   const ifMatch = parseVersionTag(request.header('if-match'));
   const result = await context.resources.update(resourceType, match.id, { ...body, id: match.id }, ifMatch);
-  return writeResponse(request, result.created ? 201 : 200, result.version, result.created);
+  return writeResponse(request, context, result.created ? 201 : 200, result.version, result.created);
 }
 
 /** `DELETE [base]/[type]?…`: one match is deleted; none → 200 with a note; several → 412. */

@@ -49,7 +49,7 @@ async function feed(request: FhirRequest, context: InteractionContext, types: re
     resourceType: 'Bundle',
     type: 'history',
     link,
-    ...(versions.length > 0 ? { entry: versions.map((version) => historyEntry(baseUrl, version)) } : {}),
+    ...(versions.length > 0 ? { entry: versions.map((version) => historyEntry(baseUrl, version, context.caller.access)) } : {}),
   };
   return { status: 200, body: bundle };
 }

@@ -11,6 +11,7 @@ import { etag } from '../http/preconditions.js';
 import { CURSOR_PARAM, decodeCursor, encodeCursor } from '../paging/cursor.js';
 import { pageSize } from '../paging/page-size.js';
 import type { StoredVersion } from '../repository/index.js';
+import type { AccessGuard } from '../services/access-guard.js';
 import { requireId, requireType } from './params.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
@@ -23,14 +24,14 @@ const STATUS_TEXT: Record<StoredVersion['method'], string> = {
   DELETE: '204 No Content',
 };
 
-/** One history entry: the version (absent for a deletion), its request and response. */
-export function historyEntry(baseUrl: string, version: StoredVersion): BundleEntry {
+/** One history entry: the caller's view of the version (absent for a deletion), its request and response. */
+export function historyEntry(baseUrl: string, version: StoredVersion, access: Pick<AccessGuard, 'view'>): BundleEntry {
   const instanceUrl = `${version.resourceType}/${version.id}`;
   // A PUT that created version 1 (update-as-create) is reported as a creation.
   const status = version.versionId === 1 && version.method === 'PUT' ? '201 Created' : STATUS_TEXT[version.method];
   return {
     fullUrl: `${baseUrl}/${instanceUrl}`,
-    ...(version.resource ? { resource: version.resource } : {}),
+    ...(version.resource ? { resource: access.view(version) } : {}),
     request: { method: version.method, url: version.method === 'POST' ? version.resourceType : instanceUrl },
     response: { status, etag: etag(version.versionId), lastModified: version.lastUpdated },
   };
@@ -76,7 +77,7 @@ export async function instanceHistory(request: FhirRequest, context: Interaction
     // Versions are numbered 1..n without gaps, so the current version id is the total (unless some are hidden from the caller).
     ...(since === undefined && !('hidden' in page && page.hidden > 0) ? { total: current.versionId } : {}),
     link,
-    ...(page.versions.length > 0 ? { entry: page.versions.map((version) => historyEntry(baseUrl, version)) } : {}),
+    ...(page.versions.length > 0 ? { entry: page.versions.map((version) => historyEntry(baseUrl, version, context.caller.access)) } : {}),
   };
   return { status: 200, body: bundle };
 }

@@ -107,5 +107,5 @@ export async function patch(request: FhirRequest, context: InteractionContext): 
   const operations = request.body;
   const ifMatch = parseVersionTag(request.header('if-match'));
   const result = await context.resources.modify(resourceType, id, ifMatch, (current) => patchedResource(resourceType, id, current, operations));
-  return writeResponse(request, 200, result.version, false);
+  return writeResponse(request, context, 200, result.version, false);
 }

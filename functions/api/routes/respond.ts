@@ -8,7 +8,7 @@ import { allOk } from '../../shared/operation-outcome.js';
 import { etag, httpDate } from '../http/preconditions.js';
 import { preferReturn } from '../http/prefer.js';
 import type { StoredVersion } from '../repository/index.js';
-import type { FhirRequest, FhirResponse } from './types.js';
+import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
 /** `ETag` and `Last-Modified` of a version. */
 export function versionHeaders(version: StoredVersion): Record<string, string> {
@@ -20,8 +20,8 @@ export function versionUrl(baseUrl: string, version: StoredVersion): string {
   return `${baseUrl}/${version.resourceType}/${version.id}/_history/${version.versionId}`;
 }
 
-/** The response to a successful write, honouring `Prefer: return=…`. */
-export function writeResponse(request: FhirRequest, status: number, version: StoredVersion, withLocation: boolean): FhirResponse {
+/** The response to a successful write, honouring `Prefer: return=…`; the body is the caller's view of the version. */
+export function writeResponse(request: FhirRequest, context: InteractionContext, status: number, version: StoredVersion, withLocation: boolean): FhirResponse {
   const headers: Record<string, string> = { ...versionHeaders(version) };
   if (withLocation) headers.Location = versionUrl(request.baseUrl, version);
   switch (preferReturn(request.header('prefer'))) {
@@ -30,6 +30,6 @@ export function writeResponse(request: FhirRequest, status: number, version: Sto
     case 'OperationOutcome':
       return { status, headers, body: allOk(`${version.resourceType}/${version.id} version ${version.versionId} stored`) };
     default:
-      return { status, headers, body: version.resource };
+      return { status, headers, body: context.caller.access.view(version) };
   }
 }

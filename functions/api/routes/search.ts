@@ -9,11 +9,12 @@ import { operationOutcome } from '../../shared/operation-outcome.js';
 import { preferLenient } from '../http/prefer.js';
 import { CURSOR_PARAM } from '../paging/cursor.js';
 import { subset } from '../search/execute/index.js';
+import type { AccessGuard } from '../services/access-guard.js';
 import type { SearchResult } from '../services/search-service.js';
 import { requireType } from './params.js';
 import type { FhirRequest, FhirResponse, InteractionContext } from './types.js';
 
-function searchBundle(baseUrl: string, resourceType: string, params: URLSearchParams, result: SearchResult): Bundle {
+function searchBundle(baseUrl: string, resourceType: string, params: URLSearchParams, result: SearchResult, access: Pick<AccessGuard, 'view'>): Bundle {
   const { request } = result;
   const selfParams = new URLSearchParams(params);
   const link: BundleLink[] = [{ relation: 'self', url: `${baseUrl}/${resourceType}?${selfParams.toString()}` }];
@@ -26,14 +27,14 @@ function searchBundle(baseUrl: string, resourceType: string, params: URLSearchPa
     ...result.matches.map(
       (version): BundleEntry => ({
         fullUrl: `${baseUrl}/${version.resourceType}/${version.id}`,
-        resource: subset(version.resource!, request),
+        resource: subset(access.view(version)!, request),
         search: { mode: 'match' },
       }),
     ),
     ...result.includes.map(
       (version): BundleEntry => ({
         fullUrl: `${baseUrl}/${version.resourceType}/${version.id}`,
-        resource: version.resource!,
+        resource: access.view(version)!,
         search: { mode: 'include' },
       }),
     ),
@@ -65,7 +66,7 @@ function searchBundle(baseUrl: string, resourceType: string, params: URLSearchPa
 async function run(request: FhirRequest, context: InteractionContext, params: URLSearchParams): Promise<FhirResponse> {
   const resourceType = requireType(request);
   const result = await context.search.search(resourceType, params, preferLenient(request.header('prefer')), request.baseUrl);
-  return { status: 200, body: searchBundle(request.baseUrl, resourceType, params, result) };
+  return { status: 200, body: searchBundle(request.baseUrl, resourceType, params, result, context.caller.access) };
 }
 
 /** `GET [base]/[type]?…`. */

@@ -6,7 +6,9 @@
  *
  * @see docs/access-policy.md
  */
+import type { FhirResource } from 'fhir/r4.js';
 import { decide } from '../access/decide.js';
+import { hidesContactData, isNonDisclosed, recipientView } from '../access/non-disclosure.js';
 import type { AccessAction, AccessBasis, AccessDecision, AccessTarget, ConsentFacts, Principal } from '../access/types.js';
 import { FhirError, notFound } from '../../shared/errors.js';
 import type { AuditTrail } from '../audit/index.js';
@@ -68,11 +70,31 @@ export class AccessGuard {
         this.bases.set(version, decision.basis);
         this.audit.disclose(version, decision.basis);
       }
+      if (action === 'update' && version.resource && hidesContactData(version.resource, target.custodian, this.principal.organization)) {
+        // Writing over what it may not see would either erase it or (a JSON Patch `test`) probe it.
+        this.audit.deny(target);
+        throw new FhirError(403, [{ code: 'forbidden', diagnostics: `${version.resource.resourceType}/${version.id} holds contact or address data of a client with a non-disclosure marking (turvakielto); only its custodian may change it` }]);
+      }
       return decision.basis;
     }
     this.audit.deny(target);
     if (!decision.readable) throw notFound(`${version.resourceType}/${version.id} is not known`);
     throw new FhirError(403, [{ code: 'forbidden', diagnostics: `Organisation ${this.principal.organization} may not ${action} ${version.resourceType}/${version.id}: ${decision.reason}` }]);
+  }
+
+  /**
+   * The content of `version` as this caller may receive it: every response body made from a
+   * stored version passes through here, so the non-disclosure marking (turvakielto) hides contact
+   * and address data from everyone but the custodian, on every path.
+   */
+  view(version: StoredVersion): FhirResource | undefined {
+    return version.resource && recipientView(version.resource, version.access?.custodian, this.principal.organization);
+  }
+
+  /** Only the custodian may remove the non-disclosure marking (403 for anyone else). */
+  requireMarkingKept(current: StoredVersion, next: FhirResource): void {
+    if (current.access?.custodian === this.principal.organization || !current.resource || !isNonDisclosed(current.resource) || isNonDisclosed(next)) return;
+    throw new FhirError(403, [{ code: 'forbidden', diagnostics: `Only the custodian may remove the non-disclosure marking (turvakielto) of ${current.resourceType}/${current.id}`, expression: [`${current.resourceType}.meta.security`] }]);
   }
 
   /** Requires a read and reports it as disclosed (read, vread). */
