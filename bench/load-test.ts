@@ -14,6 +14,7 @@ import { startDynamoDbLocal } from '../scripts/local/dynamodb-local.js';
 import { createTable } from '../scripts/local/create-table.js';
 import { createDynamoClient } from '../functions/api/bootstrap.js';
 import { loadConfig } from '../functions/shared/config.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { mintToken, OTHER_ORG, TEST_ORG, testKeys } from '../test/support/tokens.js';
 import { startApiServer } from './load-test/api-server.js';
 import { runPhase, type PhaseResult } from './load-test/driver.js';
@@ -44,17 +45,6 @@ const settings = z
     LOAD_JAVA_TOOL_OPTIONS: z.string().default('-XX:+UseParallelGC -Xmx2g'),
   })
   .parse(process.env);
-
-/** Deterministic uniform random numbers (mulberry32), so a seed replays the same mix. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const progress = (line: string): boolean => process.stderr.write(`${line}\n`);
 

@@ -28,6 +28,7 @@ import { ResourceService, writeOf } from '../functions/api/services/resource-ser
 import { BENCH_ORG, benchActor } from './actor.js';
 import { SOTE_ORGANIZATION_SYSTEM } from '../functions/api/access/index.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 /** Henkilötunnus (Finnish personal identity code) system. */
 export const HETU_SYSTEM = 'urn:oid:1.2.246.21';
@@ -80,17 +81,7 @@ const PRACTITIONER_ROLES = [
   { system: 'http://snomed.info/sct', code: '36682004', display: 'Physiotherapist' },
 ] as const;
 
-/** A small deterministic PRNG (mulberry32): uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom };
 
 /** A deterministic version-4-shaped UUID for `name` (so ids look like the API's). */
 export function syntheticId(name: string): string {
