@@ -42,7 +42,19 @@ export const versionKey = (resourceType: string, id: string, versionId: number):
  * contend; the feed reader merges the lanes. Changing it needs a migration of `histPK`: the
  * reader reads lanes `0 … FEED_LANES-1` only.
  */
-export const FEED_LANES = 16;
+export const FEED_LANES = feedLanes(process.env.FEED_LANES);
+
+/**
+ * The lane count: 16 unless `FEED_LANES` says otherwise (1–64). It is part of the table's layout —
+ * set it once per county before the first write and never change it. The test suite runs with 4:
+ * DynamoDB Local serves the parallel seals of a feed read one by one, and the code is the same.
+ */
+function feedLanes(value: string | undefined): number {
+  if (value === undefined || value === '') return 16;
+  const lanes = Number(value);
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > 64) throw new Error(`FEED_LANES must be an integer from 1 to 64, not '${value}'`);
+  return lanes;
+}
 
 /** A lane's name: the history index partition of its versions, `<Type>#<lane>`. */
 export const laneName = (resourceType: string, lane: number): string => `${resourceType}#${lane}`;
