@@ -3,7 +3,9 @@ import { call, startTestApi, type TestApi } from '../support/api.js';
 import { carePlanFixture, goalFixture } from '../fixtures/shared-plan.js';
 
 let api: TestApi;
-let delayNextGoalCommitMs = 0;
+/** While set, the next Goal commit waits until the test releases it (no timers: CI machines vary in speed). */
+let holdNextGoalCommit: Promise<void> | undefined;
+let goalCommitHeld: () => void = () => {};
 
 beforeAll(async () => {
   // Writers race as separate Lambda instances would (no in-process commit queue).
@@ -12,10 +14,11 @@ beforeAll(async () => {
   api.client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = JSON.stringify(args.input);
-      if (context.commandName === 'TransactWriteItemsCommand' && delayNextGoalCommitMs > 0 && input.includes('"S":"Goal"')) {
-        const delay = delayNextGoalCommitMs;
-        delayNextGoalCommitMs = 0;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+      if (context.commandName === 'TransactWriteItemsCommand' && holdNextGoalCommit && input.includes('"S":"Goal"')) {
+        const hold = holdNextGoalCommit;
+        holdNextGoalCommit = undefined;
+        goalCommitHeld();
+        await hold;
       }
       return next(args);
     },
@@ -40,13 +43,16 @@ describe('system-level change feed across types', () => {
     await call(`${api.base}/CarePlan`, { method: 'POST', body: carePlanFixture() });
     const first = await newestSince(undefined);
 
-    delayNextGoalCommitMs = 600;
+    let release: () => void = () => {};
+    holdNextGoalCommit = new Promise<void>((resolve) => (release = resolve));
+    const held = new Promise<void>((resolve) => (goalCommitHeld = resolve));
     const slowGoal = call(`${api.base}/Goal`, { method: 'POST', body: goalFixture() });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await held; // the Goal is stamped and its commit is on its way
     const fastPlan = await call(`${api.base}/CarePlan`, { method: 'POST', body: carePlanFixture() });
     expect(fastPlan.status).toBe(201);
 
-    const second = await newestSince(first.newest);
+    const second = await newestSince(first.newest); // seals every lane, the Goal's included
+    release();
     const goal = await slowGoal;
     expect(goal.status).toBe(201);
     const third = await newestSince(second.newest);
