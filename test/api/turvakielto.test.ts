@@ -129,6 +129,32 @@ describe('the custodian', () => {
   });
 });
 
+describe('the REDACTED label', () => {
+  it('is never stored: it marks a view an organisation received, not the data (POST, PUT, PATCH, transaction)', async () => {
+    const labels = [marking, { ...REDACTED_LABEL }];
+    const posted = await call(`${api.base}/Goal`, { method: 'POST', body: { ...goalBody('Haluan oppia uimaan'), meta: { security: labels } } });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    expect(posted.body.meta.security).toEqual([marking]);
+    const id = posted.body.id as string;
+    const kept = await call(`${api.base}/Goal/${id}`, { method: 'PUT', body: { ...posted.body, meta: { security: [{ ...REDACTED_LABEL }, marking] }, lifecycleStatus: 'completed' } });
+    expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+    expect(kept.body.meta.security).toEqual([marking]);
+    const patched = await call(`${api.base}/Goal/${id}`, {
+      method: 'PATCH',
+      body: [{ op: 'add', path: '/meta/security/-', value: { ...REDACTED_LABEL } }],
+      headers: { 'content-type': 'application/json-patch+json' },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.meta.security).toEqual([marking]);
+    const unmarked = { resourceType: 'Goal', meta: { security: [{ ...REDACTED_LABEL }] }, lifecycleStatus: 'active', description: { text: 'Näen ystäviä 🙂' }, subject: clientRef(client) };
+    const tx = await call(api.base, { method: 'POST', body: bundle('transaction', [{ fullUrl: 'urn:uuid:0b6c4a6e-3c1f-4a53-9d2e-7c8e9f0a1b2c', resource: unmarked, request: { method: 'POST', url: 'Goal' } }]) });
+    expect(tx.status, JSON.stringify(tx.body)).toBe(200);
+    const stored = await call(`${api.base}/${tx.body.entry[0].response.location.split('/_history')[0]}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.meta.security).toBeUndefined();
+  });
+});
+
 describe('an organisation the Consent names', () => {
   const read = (path: string, init?: Parameters<typeof exchange>[1]): Promise<Exchange> => as(other)(path, init);
 

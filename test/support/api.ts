@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
 import { buildApp } from '../../functions/api/bootstrap.js';
@@ -78,12 +78,13 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
     resetCommands: () => {
       sent.length = 0;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        defaultTokens.delete(base);
-        server.close(() => resolve());
-        client.destroy();
-      }),
+    // Drops the file's table too: DynamoDB Local keeps every table of the run in one JVM heap.
+    close: async () => {
+      defaultTokens.delete(base);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await client.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+      client.destroy();
+    },
   };
 }
 

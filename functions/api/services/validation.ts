@@ -4,6 +4,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
+import { REDACTED_LABEL } from '../access/index.js';
 import { FhirError } from '../../shared/errors.js';
 import { profileIssues, type ProfileOptions } from '../profile/index.js';
 import { keyLimitIssues } from './key-limits.js';
@@ -13,7 +14,15 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Removes what the server owns: meta.versionId and meta.lastUpdated (and id on create). */
+/** Whether a `meta.security` entry is the REDACTED label of a view (a JSON object with its system and code). */
+const isRedactedLabel = (label: unknown): boolean => isObject(label) && label.system === REDACTED_LABEL.system && label.code === REDACTED_LABEL.code;
+
+/**
+ * Removes what the server owns: meta.versionId and meta.lastUpdated (and id on create), and the
+ * {@link REDACTED_LABEL} in meta.security — it marks a copy the server sent to an organisation
+ * without the resource's contact data, never stored data (a client writing back such a copy
+ * must not make the custodian's full resource look redacted).
+ */
 export function stripServerManaged(body: unknown, dropId: boolean): unknown {
   if (!isObject(body)) return body;
   const { id, meta, ...rest } = body;
@@ -21,6 +30,11 @@ export function stripServerManaged(body: unknown, dropId: boolean): unknown {
   if (!dropId && id !== undefined) out.id = id;
   if (isObject(meta)) {
     const { versionId: _v, lastUpdated: _l, ...metaRest } = meta;
+    if (Array.isArray(metaRest.security) && metaRest.security.some(isRedactedLabel)) {
+      const security = metaRest.security.filter((label) => !isRedactedLabel(label));
+      if (security.length > 0) metaRest.security = security;
+      else delete metaRest.security;
+    }
     if (Object.keys(metaRest).length > 0) out.meta = metaRest;
   } else if (meta !== undefined) {
     out.meta = meta;
