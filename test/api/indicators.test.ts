@@ -220,6 +220,44 @@ describe('CarePlan/$indicators', () => {
   });
 });
 
+describe('POST CarePlan/$indicators', () => {
+  const parameters = (...parameter: unknown[]): Record<string, unknown> => ({ resourceType: 'Parameters', parameter });
+  const post = (body: unknown, init: { headers?: Record<string, string> } = {}): ReturnType<typeof call> =>
+    call(`${api.base}/CarePlan/$indicators`, { method: 'POST', body, ...init });
+
+  it('takes the period as a Parameters resource and answers what the GET answers, audited with the same query', async () => {
+    const requestId = `indicators-post-${unique('audit')}`;
+    const res = await post(parameters({ name: 'periodStart', valueDate: '2026-01-01' }, { name: 'periodEnd', valueDate: '2026-12-31' }), { headers: { 'x-request-id': requestId } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(figures(res.body)).toEqual(figures(await report(YEAR)));
+    const events = (await auditRecords(api)).filter((event) => event.entity?.some((entity: any) => entity.what?.identifier?.value === requestId));
+    expect(events).toHaveLength(1);
+    const query = events[0].entity.find((entity: any) => entity.query !== undefined);
+    expect(Buffer.from(query.query, 'base64').toString('utf8')).toBe(YEAR);
+  });
+
+  it('answers 400 naming the element for a body that is not Parameters or a parameter without a valueDate', async () => {
+    const expressions = async (body: unknown): Promise<string[]> => {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      return res.body.issue.flatMap((issue: { expression?: string[] }) => issue.expression ?? []).sort();
+    };
+    expect(await expressions({ resourceType: 'CarePlan' })).toEqual(['Parameters']);
+    expect(await expressions({ resourceType: 'Parameters', parameter: { name: 'periodStart' } })).toEqual(['Parameters.parameter']);
+    expect(await expressions(parameters({ name: 'periodStart', valueString: '2026' }, { name: 'periodEnd', valueDate: '2026' }))).toEqual(['Parameters.parameter[0].value']);
+    expect(await expressions(parameters({ valueDate: '2026' }, { name: 'periodEnd', valueDate: '2026' }))).toEqual(['Parameters.parameter[0].name']);
+    expect(await expressions(parameters({ name: 'periodEnd', valueDate: '2026' }))).toEqual(['periodStart']);
+    expect(await expressions(parameters({ name: 'periodStart', valueDate: '1.1.2026' }, { name: 'periodEnd', valueDate: '2026' }))).toEqual(['periodStart']);
+  });
+
+  it('needs the same scopes (403) and refuses an emergency purpose of use', async () => {
+    const body = parameters({ name: 'periodStart', valueDate: '2026' }, { name: 'periodEnd', valueDate: '2026' });
+    expect((await call(`${api.base}/CarePlan/$indicators`, { method: 'POST', body, token: await mintToken({ scope: 'system/CarePlan.rs system/Consent.r' }) })).status).toBe(403);
+    expect((await call(`${api.base}/CarePlan/$indicators`, { method: 'POST', body, token: await mintToken({ org: OTHER_ORG, purpose: 'ETREAT' }) })).status).toBe(403);
+  });
+});
+
 describe('refusals', () => {
   const refused = async (query: string, expression: readonly string[]): Promise<void> => {
     const res = await call(`${api.base}/CarePlan/$indicators${query}`);
@@ -257,7 +295,7 @@ describe('refusals', () => {
   });
 
   it('answers 405 to other methods and 401 without a token', async () => {
-    expect((await call(`${api.base}/CarePlan/$indicators?${YEAR}`, { method: 'POST', body: { resourceType: 'Parameters' } })).status).toBe(405);
+    for (const method of ['PUT', 'DELETE', 'PATCH']) expect((await call(`${api.base}/CarePlan/$indicators?${YEAR}`, { method, body: { resourceType: 'Parameters' } })).status, method).toBe(405);
     expect((await call(`${api.base}/CarePlan/$indicators?${YEAR}`, { token: null })).status).toBe(401);
   });
 });

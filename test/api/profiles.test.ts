@@ -39,6 +39,23 @@ describe('conformance resources', () => {
     expect(none.body.entry).toBeUndefined();
   });
 
+  it('answers a POST _search with a form body as the GET search, for every conformance type', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const posted = await call(`${api.base}/StructureDefinition/_search`, { method: 'POST', rawBody: `url=${encodeURIComponent(PROFILES.careTeam.url)}`, headers: form });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(200);
+    expect(posted.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
+    expect(posted.body.entry[0].resource.id).toBe('shared-care-team');
+    for (const type of ['CodeSystem', 'ValueSet']) {
+      const all = await call(`${api.base}/${type}`);
+      const byPost = await call(`${api.base}/${type}/_search?_id=${all.body.entry[0].resource.id}`, { method: 'POST', rawBody: '', headers: form });
+      expect(byPost.status, type).toBe(200);
+      expect(byPost.body.entry.map((entry: any) => entry.resource.id)).toEqual([all.body.entry[0].resource.id]);
+    }
+    const unknown = await call(`${api.base}/ValueSet/_search`, { method: 'POST', rawBody: 'name=x', headers: form });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issue[0].expression).toEqual(['name']);
+  });
+
   it('lists every definition of a type without parameters, and finds them by _id', async () => {
     const counts = { StructureDefinition: 9, CodeSystem: 3, ValueSet: 3 };
     for (const [type, count] of Object.entries(counts)) {

@@ -350,6 +350,9 @@ describe('SearchParameter resources', () => {
     expect(await ids('code=next-review,participant')).toEqual([SEARCH_PARAMETERS.nextReview.id, SEARCH_PARAMETERS.participant.id].sort());
     expect(await ids('code=nothing')).toEqual([]);
     expect(await ids('')).toHaveLength(3);
+    const posted = await call(`${api.base}/SearchParameter/_search`, { method: 'POST', rawBody: 'code=coordinator', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(200);
+    expect(idsOf(posted.body as Bundle)).toEqual([coordinatorParam.id]);
     const unknown = await call(`${api.base}/SearchParameter?name=x`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.issue[0].expression).toEqual(['name']);

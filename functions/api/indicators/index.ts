@@ -6,4 +6,4 @@
  */
 export { computeIndicators, median, type IndicatorInputs, type IndicatorResults } from './compute.js';
 export { INDICATORS_MEASURE_URL, INDICATORS_OPERATION, INDICATORS_OPERATION_DEFINITION, INDICATOR_GROUPS, indicatorReport } from './definition.js';
-export { parseReportingPeriod, type ReportingPeriod } from './period.js';
+export { parseReportingPeriod, periodQueryOf, type ReportingPeriod } from './period.js';

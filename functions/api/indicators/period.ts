@@ -57,3 +57,40 @@ export function parseReportingPeriod(query: URLSearchParams): ReportingPeriod {
   if (start!.instant > end!.instant) throw badRequest(`periodStart ${start!.text} is after periodEnd ${end!.text}`, [...PERIOD_PARAMETERS], 'invalid');
   return { start: start!.text, end: end!.text, from: start!.instant, to: end!.instant };
 }
+
+/**
+ * The parameters of `POST CarePlan/$indicators`: a `Parameters` resource whose `periodStart` and
+ * `periodEnd` are `valueDate`s, as query parameters for {@link parseReportingPeriod} (which
+ * reports missing, repeated and unknown ones). 400 naming the element when the body is not a
+ * Parameters resource or a parameter is not a name with a date value.
+ *
+ * @see https://hl7.org/fhir/R4/operations.html#request
+ * @see https://hl7.org/fhir/R4/parameters.html
+ */
+export function periodQueryOf(body: unknown): URLSearchParams {
+  const resource = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  if (resource?.resourceType !== 'Parameters') {
+    throw badRequest('POST CarePlan/$indicators takes a Parameters resource (periodStart and periodEnd as valueDate)', 'Parameters', 'structure');
+  }
+  const parameters = resource.parameter ?? [];
+  if (!Array.isArray(parameters)) throw badRequest('Parameters.parameter must be an array', 'Parameters.parameter', 'structure');
+  const query = new URLSearchParams();
+  const issues: Issue[] = [];
+  parameters.forEach((parameter: unknown, index) => {
+    const where = `Parameters.parameter[${index}]`;
+    const entry = typeof parameter === 'object' && parameter !== null && !Array.isArray(parameter) ? (parameter as Record<string, unknown>) : {};
+    const { name, valueDate, ...rest } = entry;
+    const others = Object.keys(rest).filter((key) => key !== 'id' && key !== 'extension');
+    if (typeof name !== 'string' || typeof valueDate !== 'string' || others.length > 0) {
+      issues.push({
+        code: 'structure',
+        diagnostics: `${where} must be a name with a valueDate${others.length > 0 ? `, not ${others.join(', ')}` : ''}`,
+        expression: [typeof name === 'string' ? `${where}.value` : `${where}.name`],
+      });
+      return;
+    }
+    query.append(name, valueDate);
+  });
+  if (issues.length > 0) throw new FhirError(400, issues);
+  return query;
+}

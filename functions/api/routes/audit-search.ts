@@ -1,5 +1,5 @@
 /**
- * AuditEvent search: `GET [base]/AuditEvent?…` and `POST [base]/AuditEvent/_search` (form body).
+ * AuditEvent search: `GET [base]/AuditEvent?…` (its POST `_search` form: `post-search.ts`).
  * The log is append-only and found only by searching one client's events; the search is itself
  * logged under that client.
  *
@@ -62,11 +62,4 @@ async function run(request: FhirRequest, context: InteractionContext, params: UR
 /** `GET [base]/AuditEvent?patient:identifier=…`. */
 export async function searchAuditEvents(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   return run(request, context, request.query);
-}
-
-/** `POST [base]/AuditEvent/_search` with `application/x-www-form-urlencoded` parameters (plus any in the URL). */
-export async function searchAuditEventsPost(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
-  const params = new URLSearchParams(request.query);
-  for (const [name, value] of (request.body as URLSearchParams | undefined) ?? []) params.append(name, value);
-  return run(request, context, params);
 }

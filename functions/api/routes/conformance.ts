@@ -1,6 +1,6 @@
 /**
  * The conformance resources of the shared-plan profile, read-only: `GET [base]/StructureDefinition/{id}`
- * and `GET [base]/StructureDefinition?url=…` (also `_id`; no parameter: all), the same for
+ * and `GET [base]/StructureDefinition?url=…` (also `_id`; no parameter: all; or POST `_search`), the same for
  * CodeSystem and ValueSet. They are static definitions about no client: any valid token may read
  * them, whatever its scopes, and they are audited as a request about no client.
  *
@@ -12,6 +12,7 @@ import { badRequest, notFound } from '../../shared/errors.js';
 import { operationOutcome } from '../../shared/operation-outcome.js';
 import { preferLenient } from '../http/prefer.js';
 import { CONFORMANCE_RESOURCES, type ConformanceType } from '../profile/index.js';
+import { viaPostSearch } from './post-search.js';
 import type { FhirResponse, Interaction, RouteDefinition } from './types.js';
 
 type Canonical = FhirResource & { readonly id?: string; readonly url?: string; readonly version?: string };
@@ -76,5 +77,6 @@ function searchConformance(type: ConformanceType): Interaction {
 /** The read and search routes of each conformance type; other methods on their paths answer 405. */
 export const CONFORMANCE_ROUTES: readonly RouteDefinition[] = (Object.keys(CONFORMANCE_RESOURCES) as ConformanceType[]).flatMap((type): RouteDefinition[] => [
   { method: 'GET', path: `/${type}`, resourceType: type, interaction: 'search-type', searchParams: CONFORMANCE_SEARCH_PARAMETERS, anyScope: true, handler: searchConformance(type) },
+  { method: 'POST', path: `/${type}/_search`, resourceType: type, interaction: 'search-type', body: 'form', searchParams: CONFORMANCE_SEARCH_PARAMETERS, anyScope: true, handler: viaPostSearch(searchConformance(type)) },
   { method: 'GET', path: `/${type}/:id`, resourceType: type, interaction: 'read', anyScope: true, handler: readConformance(type) },
 ]);

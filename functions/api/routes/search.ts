@@ -1,5 +1,5 @@
 /**
- * Type-level search: `GET [base]/[type]?…` and `POST [base]/[type]/_search` (form body).
+ * Type-level search: `GET [base]/[type]?…` (its POST `_search` form: `post-search.ts`).
  * Both go through the same parse → plan → execute path and give the same Bundle.
  *
  * @see https://hl7.org/fhir/R4/http.html#search
@@ -72,11 +72,4 @@ async function run(request: FhirRequest, context: InteractionContext, params: UR
 /** `GET [base]/[type]?…`. */
 export async function searchType(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
   return run(request, context, request.query);
-}
-
-/** `POST [base]/[type]/_search` with `application/x-www-form-urlencoded` parameters (plus any in the URL). */
-export async function searchTypePost(request: FhirRequest, context: InteractionContext): Promise<FhirResponse> {
-  const params = new URLSearchParams(request.query);
-  for (const [name, value] of (request.body as URLSearchParams | undefined) ?? []) params.append(name, value);
-  return run(request, context, params);
 }

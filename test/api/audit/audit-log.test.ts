@@ -37,6 +37,8 @@ beforeAll(async () => {
   planId = created.body.id;
   expect((await call(`${api.base}/CarePlan/${planId}`, { token: worker, headers: headers('read') })).status).toBe(200);
   expect((await call(`${api.base}/CarePlan?${byClient(CLIENT)}`, { token: worker, headers: headers('search') })).status).toBe(200);
+  const form = { ...headers('search-post'), 'content-type': 'application/x-www-form-urlencoded' };
+  expect((await call(`${api.base}/CarePlan/_search?_count=5`, { method: 'POST', rawBody: byClient(CLIENT), token: worker, headers: form })).status).toBe(200);
   const updated = await call(`${api.base}/CarePlan/${planId}`, { method: 'PUT', body: { ...created.body, title: 'Päivitetty suunnitelma' }, token: worker, headers: headers('update') });
   expect(updated.status).toBe(200);
   const other = await mintToken({ org: OTHER_ORG });
@@ -49,7 +51,7 @@ afterAll(async () => api.close());
 describe('the client access log', () => {
   it('returns the events of every request about the client, newest first', () => {
     const steps = events.map(requestIdOf).filter((id) => id?.startsWith(RUN));
-    expect(steps).toEqual(['denied', 'update', 'search', 'read', 'create'].map(step));
+    expect(steps).toEqual(['denied', 'update', 'search-post', 'search', 'read', 'create'].map(step));
     const recorded = events.map((event) => event.recorded);
     expect(recorded).toEqual([...recorded].sort().reverse());
   });
@@ -87,6 +89,13 @@ describe('the client access log', () => {
     const event = eventOf('search');
     expect(event).toMatchObject({ subtype: [{ code: 'search-type' }], action: 'E', outcome: '0' });
     expect(queryOf(event)).toBe(`patient%3Aidentifier=${encodeURIComponent(`${HETU}|${CLIENT}`)}`);
+    expect(entitiesOf(event)).toContain(`CarePlan/${planId}/_history/1`);
+  });
+
+  it('records a POST _search with the parameters of its form body as well as those of its URL', () => {
+    const event = eventOf('search-post');
+    expect(event).toMatchObject({ subtype: [{ code: 'search-type' }], action: 'E', outcome: '0' });
+    expect(queryOf(event)).toBe(`_count=5&patient%3Aidentifier=${encodeURIComponent(`${HETU}|${CLIENT}`)}`);
     expect(entitiesOf(event)).toContain(`CarePlan/${planId}/_history/1`);
   });
 
