@@ -57,7 +57,9 @@ export async function startTestApi(env: Record<string, string> = {}, options: { 
   });
   const sent: string[] = [];
   const client = countingClient(endpoint, sent);
-  await createTable(client, tableName);
+  // No stream and no time to live: nothing in the suite reads them, and DynamoDB Local's emulation
+  // of both slows every later file of the run (scripts/local/create-table.ts).
+  await createTable(client, tableName, { stream: false, timeToLive: false });
   const logs: string[] = [];
   const { jwks } = await testKeys();
   const { app } = buildApp(config, { client, logSink: (line) => logs.push(line), jwks, ...(options.serialiseCommits === false ? { serialiseCommits: false } : {}) });
