@@ -15,8 +15,8 @@ import { comparableItem, isAudit } from '../support/stored-items.js';
 import type { FuzzRequest } from './arbitraries.js';
 
 export const DEFAULT_SEED = 20_261_208;
-/** Requests per `npm test` run: bounded so the suite stays inside CI (the fuzz shares DynamoDB Local with every other file); `FUZZ_RUNS=10240 npx vitest run test/fuzz` (about 2 min alone) or `npm run fuzz` for more. */
-export const DEFAULT_CASES = 2_560;
+/** Requests per `npm test` run (issue 8 asks for at least 10 000 a run); `npm run fuzz` (200 000) or `FUZZ_RUNS=<n>` for more. */
+export const DEFAULT_CASES = 10_240;
 export const BATCH_SIZE = 32;
 const IN_FLIGHT = 8;
 
