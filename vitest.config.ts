@@ -8,8 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The SDK warns that Node 20 support ends in 2027; Lambda runs Node 22+.
-    // FEED_LANES: 4 change-feed lanes per type instead of 16 (functions/api/repository/keys.ts):
-    // DynamoDB Local serves a feed read's parallel seals one at a time.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FEED_LANES: '4' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
