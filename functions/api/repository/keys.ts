@@ -46,8 +46,7 @@ export const FEED_LANES = feedLanes(process.env.FEED_LANES);
 
 /**
  * The lane count: 16 unless `FEED_LANES` says otherwise (1–64). It is part of the table's layout —
- * set it once per county before the first write and never change it. The test suite runs with 4:
- * DynamoDB Local serves the parallel seals of a feed read one by one, and the code is the same.
+ * set it once per county before the first write and never change it. The test suite runs the default.
  */
 function feedLanes(value: string | undefined): number {
   if (value === undefined || value === '') return 16;
