@@ -22,7 +22,8 @@ export interface GlobalIndexDefinition {
 
 /**
  * A local secondary index: same partition key as the table, another sort key, and — unlike a
- * GSI — strongly consistent reads (used for searches that must see the previous write).
+ * GSI — strongly consistent reads (used for searches that must see the previous write). Every
+ * local index projects its keys only ({@link TableDefinition.localIndexProjection}).
  */
 export interface LocalIndexDefinition {
   readonly indexName: string;
@@ -36,6 +37,13 @@ export interface TableDefinition {
   readonly sortKey: KeyAttribute;
   readonly globalIndexes: readonly GlobalIndexDefinition[];
   readonly localIndexes: readonly LocalIndexDefinition[];
+  /**
+   * What the local secondary indexes hold: keys only. A projected copy of an item counts against
+   * the item's 400 KB limit together with the item itself (with four indexes projecting ALL, a
+   * resource could use a fifth of it), so the indexes only order keys and a search reads the
+   * items of each page by consistent BatchGetItem (`repository/search-store.ts`).
+   */
+  readonly localIndexProjection: 'KEYS_ONLY';
   /** Attribute holding an item's expiry (epoch seconds) for DynamoDB TTL: audit records. */
   readonly timeToLiveAttribute: string;
 }
@@ -73,6 +81,7 @@ export const TABLE = {
       purpose: 'current resources of a type by custodian organisation (`<oid>#<id>`): what an organisation holds',
     },
   ],
+  localIndexProjection: 'KEYS_ONLY',
   timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 

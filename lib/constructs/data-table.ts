@@ -75,7 +75,8 @@ export class DataTable extends Construct {
       localSecondaryIndexes: this.definition.localIndexes.map((index) => ({
         indexName: index.indexName,
         sortKey: stringKey(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        // Keys only: a projected copy would count against the item's 400 KB (see TABLE.localIndexProjection).
+        projectionType: dynamodb.ProjectionType[this.definition.localIndexProjection],
       })),
       timeToLiveAttribute: this.definition.timeToLiveAttribute,
       removalPolicy,

@@ -57,7 +57,8 @@ export async function createTable(client: DynamoDBClient, tableName: string, opt
             { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          // Keys only: a projected copy would count against the item's 400 KB (TABLE.localIndexProjection).
+          Projection: { ProjectionType: TABLE.localIndexProjection },
         })),
         ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
       }),

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { CarePlan } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incompressibleCarePlan, jsonBytes, largeCarePlan, repetitiveCarePlan } from '../fixtures/large-care-plan.js';
+import { carePlanFixture } from '../fixtures/shared-plan.js';
 import { call, startTestApi, type TestApi } from '../support/api.js';
 import { tableSnapshot } from './bundle/helpers.js';
 
@@ -17,6 +18,12 @@ const PLAN_SYSTEM = 'urn:oid:1.2.246.10.1234567.10.1';
 function identified(plan: CarePlan): { plan: CarePlan; value: string } {
   const value = `HOPA-${randomUUID()}`;
   return { plan: { ...plan, identifier: [{ system: PLAN_SYSTEM, value }] }, value };
+}
+
+/** A plan whose activity text (searchable: `activity-code:text`) is `bytes` of random base64. */
+function indexedRandomText(bytes: number): CarePlan {
+  const plan = carePlanFixture();
+  return { ...plan, activity: [{ detail: { status: 'scheduled', code: { text: randomBytes(Math.floor(bytes * 0.75)).toString('base64') } } }] };
 }
 
 /** The resource without what the server sets (`id`, `meta`). */
@@ -69,14 +76,36 @@ describe('resources up to the 1 MiB request limit', () => {
     await expectStoredAndFound(plan, value, 'viikkokäynti');
   });
 
-  // 700 KB is refused before anything is sent (its body alone compresses past the limit); 220 KB
-  // passes that check but not DynamoDB's item limit, so the refusal comes from the commit.
-  it.each([700_000, 220_000])('refuses with 413 and an OperationOutcome a %i-byte plan of random text, writing nothing', async (bytes) => {
+  it('stores and finds them in every local index: a 371 KB plan naming its client by reference and by identifier, and a 220 KB plan of random text', async () => {
+    // The local indexes hold keys only: a projected copy per index used to count against the
+    // item's 400 KB, and these two were refused with 413 (test/api/large-resources.test.ts, 2026-12-02).
+    const byReference = (plan: CarePlan, patient: string): CarePlan => ({ ...plan, subject: { ...plan.subject, reference: `Patient/${patient}` } });
+    for (const [index, made] of [largeCarePlan(371_000, 2), incompressibleCarePlan(220_000)].entries()) {
+      const patient = `iso-${index}-${randomUUID()}`;
+      const { plan, value } = identified(byReference(made, patient));
+      const created = await call(`${api.base}/CarePlan`, { method: 'POST', body: plan });
+      expect(created.status, JSON.stringify(created.body).slice(0, 500)).toBe(201);
+      const ids = async (query: string): Promise<string[]> => ((await call(`${api.base}/CarePlan?${query}`)).body.entry ?? []).map((entry: any) => entry.resource.id);
+      expect(await ids(`patient=Patient/${patient}`)).toEqual([created.body.id]);
+      expect(await ids(`subject:identifier=${encodeURIComponent(`${plan.subject!.identifier!.system}|${plan.subject!.identifier!.value}`)}&identifier=${encodeURIComponent(`${PLAN_SYSTEM}|${value}`)}`)).toEqual([created.body.id]);
+      expect(await ids(`_lastUpdated=ge${encodeURIComponent(created.body.meta.lastUpdated)}&identifier=${encodeURIComponent(`${PLAN_SYSTEM}|${value}`)}`)).toEqual([created.body.id]);
+      const read = await call(`${api.base}/CarePlan/${created.body.id}`);
+      expect(content(read.body)).toEqual(content(plan));
+    }
+  });
+
+  // 700 KB is refused before anything is sent (its body alone compresses past the limit); the
+  // other passes that check but not DynamoDB's item limit — random text in an element the search
+  // index holds too, so body and index together exceed 400 KB — and is refused by the commit.
+  it.each([
+    ['700 000 bytes of random notes', () => incompressibleCarePlan(700_000)],
+    ['random text of 300 000 bytes in an indexed element', () => indexedRandomText(300_000)],
+  ])('refuses with 413 and an OperationOutcome a plan of %s, writing nothing', async (_name, make) => {
     const before = await tableSnapshot(api);
-    const { plan, value } = identified(incompressibleCarePlan(bytes));
+    const { plan, value } = identified(make());
     expect(jsonBytes(plan)).toBeLessThan(1_048_576);
     const res = await call(`${api.base}/CarePlan`, { method: 'POST', body: plan });
-    expect(res.status).toBe(413);
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(413);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(res.body.issue[0].code).toBe('too-long');
     expect(await tableSnapshot(api)).toEqual(before);

@@ -100,7 +100,7 @@ describe('data table', () => {
         { AttributeName: TABLE.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     }));
     const byName = (a: { IndexName: string }, b: { IndexName: string }): number => a.IndexName.localeCompare(b.IndexName);
     expect([...(table['LocalSecondaryIndexes'] as { IndexName: string }[])].sort(byName)).toEqual(expected.sort(byName));

@@ -1,6 +1,7 @@
 /**
- * The reads a search is made of — every one a strongly consistent Query or GetItem on the
- * base table or a local secondary index, never a Scan.
+ * The reads a search is made of — every one a strongly consistent Query, GetItem or BatchGetItem
+ * on the base table or a local secondary index, never a Scan. The local indexes hold keys only
+ * (`TABLE.localIndexProjection`): a page walked along one is read by one BatchGetItem per 100 keys.
  */
 import { GetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalIndexName } from '../../shared/table-definition.js';
@@ -140,8 +141,26 @@ export class SearchStore {
         }),
       ),
     );
-    const items = (result.Items ?? []).map((item) => ({ version: toStoredVersion(item), key: keyOf(item, query.lsi?.attribute) }));
+    const found = query.lsi ? await this.itemsOf(result.Items ?? [], query.lsi.attribute) : (result.Items ?? []);
+    const items = found.map((item) => ({ version: toStoredVersion(item), key: keyOf(item, query.lsi?.attribute) }));
     return { items, ...(result.LastEvaluatedKey ? { lastKey: result.LastEvaluatedKey } : {}) };
+  }
+
+  /**
+   * The items behind a page of local-index keys, in index order (consistent BatchGetItem). An
+   * item changed between the Query and the read so that it no longer sits where the index put it
+   * (deleted, or moved to another patient or instant) is left out: the walk meets it at its new
+   * place, if anywhere, as if it had been read a moment later.
+   */
+  private async itemsOf(keys: readonly Item[], attribute: string): Promise<Item[]> {
+    if (keys.length === 0) return [];
+    const tableKey = (item: Item): string => `${item.PK?.S ?? ''}\u0000${item.SK?.S ?? ''}`;
+    const read = await batchGetItems(this.client, this.tableName, keys.map((item) => ({ PK: item.PK ?? { S: '' }, SK: item.SK ?? { S: '' } })));
+    const byKey = new Map(read.map((item) => [tableKey(item), item]));
+    return keys.flatMap((key) => {
+      const item = byKey.get(tableKey(key));
+      return item !== undefined && item[attribute]?.S === key[attribute]?.S ? [item] : [];
+    });
   }
 }
 

@@ -63,20 +63,20 @@ describe('read-your-writes', () => {
 });
 
 describe('DynamoDB commands per search', () => {
-  it('search by patient is one Query per page and the audit PutItem', async () => {
+  it('search by patient is one Query per page, one BatchGetItem of its items (the index holds keys only) and the audit PutItem', async () => {
     const { patient } = await createTracedPlan();
     await create(api, planFor(patient, { status: 'draft' }));
     api.resetCommands();
     expect(await matchIds(api, `CarePlan?patient=${patient}&status=active`)).toHaveLength(1);
-    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'BatchGetItemCommand', 'PutItemCommand']);
     for (let i = 0; i < 24; i++) await create(api, planFor(patient));
     api.resetCommands();
     const first = await search(api, `CarePlan?patient=${patient}&_count=20`);
     expect(idsOf(first)).toHaveLength(20);
-    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'BatchGetItemCommand', 'PutItemCommand']);
     api.resetCommands();
     expect(idsOf(await searchUrl(nextLink(first)!))).toHaveLength(6);
-    expect(api.commands()).toEqual(['QueryCommand', 'PutItemCommand']);
+    expect(api.commands()).toEqual(['QueryCommand', 'BatchGetItemCommand', 'PutItemCommand']);
   });
 
   it('search by identifier is one GetItem, one BatchGetItem and the audit PutItem', async () => {
