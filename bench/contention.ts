@@ -7,7 +7,8 @@
  *
  * Knobs: CONTENTION_WRITES (per level, default 400), CONTENTION_LEVELS (default 1,4,16,32,64),
  * CONTENTION_RACING_ONLY=1 (skip the one-process rows), CONTENTION_INITIAL_LOAD (CarePlans
- * created by 16 racing writers; default 0 = skip, the issue's figure is 20000).
+ * created by 16 racing writers; default 0 = skip, the issue's figure is 20000),
+ * BENCH_STREAM=1 (the table's stream and time to live, off by default: bench/table-options.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -16,6 +17,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
 import { loadConfig } from '../functions/shared/config.js';
 import { createTable } from '../scripts/local/create-table.js';
+import { benchTableOptions } from './table-options.js';
 import { startDynamoDbLocal } from '../scripts/local/dynamodb-local.js';
 import { carePlanFixture, careTeamFixture, consentFixture, goalFixture } from '../test/fixtures/shared-plan.js';
 import { mintToken, testKeys } from '../test/support/tokens.js';
@@ -87,7 +89,7 @@ try {
   const env = { TABLE_NAME: 'contention', DYNAMODB_ENDPOINT: dynamo.endpoint, CURSOR_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'error' as const };
   const config = await loadConfig(env);
   const client = createDynamoClient(config);
-  await createTable(client, config.tableName);
+  await createTable(client, config.tableName, benchTableOptions());
   const { jwks } = await testKeys();
   useToken(await mintToken({ expiresIn: 7200 }));
   const start = async (serialiseCommits: boolean): Promise<string> => {

@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { z } from 'zod';
 import { startDynamoDbLocal } from '../scripts/local/dynamodb-local.js';
 import { createTable } from '../scripts/local/create-table.js';
+import { benchTableOptions } from './table-options.js';
 import { createDynamoClient } from '../functions/api/bootstrap.js';
 import { loadConfig } from '../functions/shared/config.js';
 import { seededRandom } from '../test/support/seeded-random.js';
@@ -66,7 +67,7 @@ try {
   const env = { TABLE_NAME: 'load-table', DYNAMODB_ENDPOINT: dynamo.endpoint, CURSOR_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'error' };
   const config = await loadConfig(env);
   const tableClient = createDynamoClient(config);
-  await createTable(tableClient, config.tableName);
+  await createTable(tableClient, config.tableName, benchTableOptions());
   tableClient.destroy();
   const api = await startApiServer({ env, jwks: (await testKeys()).jwks });
   const maxConnections = Math.max(...settings.LOAD_CONNECTIONS);
