@@ -174,6 +174,13 @@ describe('CarePlan/$indicators', () => {
     });
   });
 
+  it('takes the period as one date (that whole year or month) or an interval start/end, as the same periodStart and periodEnd', async () => {
+    expect(figures(await report('period=2026'))).toEqual(figures(await report(YEAR)));
+    expect(figures(await report('period=2025'))).toEqual(figures(await report('periodStart=2025&periodEnd=2025')));
+    expect(figures(await report(`period=${encodeURIComponent('2026-01/2026-12-31')}`))).toEqual(figures(await report(YEAR)));
+    expect(figures(await report('period=2020-03'))).toEqual(figures(await report('periodStart=2020-03-01&periodEnd=2020-03-31')));
+  });
+
   it('counts only the plans whose period overlaps the reporting period', async () => {
     expect(figures(await report('periodStart=2025&periodEnd=2025'))).toEqual({
       activePlans: 2,
@@ -276,6 +283,12 @@ describe('refusals', () => {
     await refused('?periodStart=2026-12-31&periodEnd=2026-01-01', ['periodStart', 'periodEnd']);
     await refused('?periodStart=2026-01-01&periodStart=2026-02-01&periodEnd=2026-12-31', ['periodStart']);
     await refused(`?${YEAR}&period=2026`, ['period']);
+    await refused('?period=2026-13', ['period']);
+    await refused('?period=2026/2027/2028', ['period']);
+    await refused(`?period=${encodeURIComponent('2026-12/2026-01')}`, ['period']);
+    await refused('?period=2025&period=2026', ['period']);
+    await refused('?period=', ['period']);
+    await refused('?period=2026&periodEnd=2026', ['period']);
   });
 
   it('needs system/CarePlan.rs, CareTeam read and Consent read (403 otherwise)', async () => {
@@ -305,7 +318,7 @@ describe('OperationDefinition', () => {
     const definition = await call(`${api.base}/OperationDefinition/${INDICATORS_OPERATION.id}`, { token: await mintToken({ scope: 'system/Goal.rs' }) });
     expect(definition.status).toBe(200);
     expect(definition.body).toMatchObject({ resourceType: 'OperationDefinition', url: INDICATORS_OPERATION.url, code: 'indicators', resource: ['CarePlan'], type: true, instance: false, affectsState: false });
-    expect(definition.body.parameter.map((parameter: { name: string }) => parameter.name)).toEqual(['periodStart', 'periodEnd', 'return']);
+    expect(definition.body.parameter.map((parameter: { name: string }) => parameter.name)).toEqual(['period', 'periodStart', 'periodEnd', 'return']);
     expect((await call(`${api.base}/OperationDefinition/unknown`)).status).toBe(404);
     const statement = (await call(`${api.base}/metadata`)).body;
     const carePlan = statement.rest[0].resource.find((resource: { type: string }) => resource.type === 'CarePlan');

@@ -102,8 +102,9 @@ export const INDICATORS_OPERATION_DEFINITION: OperationDefinition = {
   type: true,
   instance: false,
   parameter: [
-    { name: 'periodStart', use: 'in', min: 1, max: '1', type: 'date', documentation: 'First day of the reporting period (inclusive, Europe/Helsinki), as in $evaluate-measure.' },
-    { name: 'periodEnd', use: 'in', min: 1, max: '1', type: 'date', documentation: 'Last day of the reporting period (inclusive, Europe/Helsinki), as in $evaluate-measure.' },
+    { name: 'period', use: 'in', min: 0, max: '1', type: 'string', documentation: 'The reporting period as one FHIR date — that whole year, month or day (`2026`, `2026-03`) — or two joined by `/` (`2026-01/2026-06`), inclusive, Europe/Helsinki. Either this or periodStart and periodEnd.' },
+    { name: 'periodStart', use: 'in', min: 0, max: '1', type: 'date', documentation: 'First day of the reporting period (inclusive, Europe/Helsinki), as in $evaluate-measure; required with periodEnd when period is not given.' },
+    { name: 'periodEnd', use: 'in', min: 0, max: '1', type: 'date', documentation: 'Last day of the reporting period (inclusive, Europe/Helsinki), as in $evaluate-measure; required with periodStart when period is not given.' },
     { name: 'return', use: 'out', min: 1, max: '1', type: 'MeasureReport', documentation: 'A summary MeasureReport, one group per indicator.' },
   ],
 };
