@@ -24,6 +24,7 @@ import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand, 
 import { serve, type ServerType } from '@hono/node-server';
 import { buildApp, createDynamoClient } from '../functions/api/bootstrap.js';
 import { DynamoResourceRepository } from '../functions/api/repository/index.js';
+import { LaneGate } from '../functions/api/services/lane-gate.js';
 import { ResourceService } from '../functions/api/services/resource-service.js';
 import { BENCH_ORG, benchActor } from './actor.js';
 import { mintToken, testKeys } from '../test/support/tokens.js';
@@ -225,7 +226,8 @@ export async function checkLoaderAgainstApi(client: DynamoDBClient, patients: nu
   await createBenchTable(client, loaderTable);
   try {
     const repository = new DynamoResourceRepository({ client, tableName: apiTable });
-    const service = new ResourceService({ repository, actor: benchActor(repository, clock), now: clock });
+    // One lane: the loader writes every type's feed in lane 0, so the API's create path must too.
+    const service = new ResourceService({ repository, actor: benchActor(repository, clock), now: clock, gate: new LaneGate(1) });
     for (let index = 0; index < patients; index++) {
       for (const { resourceType, id, body } of syntheticPatient(index).resources) await service.create(resourceType, body, id);
     }
