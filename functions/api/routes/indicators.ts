@@ -1,5 +1,5 @@
 /**
- * `GET [base]/CarePlan/$indicators?periodStart=…&periodEnd=…`, `POST [base]/CarePlan/$indicators`
+ * `GET [base]/CarePlan/$indicators?period=…` (or `periodStart=…&periodEnd=…`), `POST [base]/CarePlan/$indicators`
  * with a Parameters resource, and the OperationDefinition at
  * `GET [base]/OperationDefinition/CarePlan-indicators`.
  *
