@@ -21,5 +21,5 @@ export { consentGrants, grantingConsentId, provisionInForce } from './consent-gr
 export { COUNTY_TIME_ZONE, periodEndInstant, periodStartInstant } from './county-time.js';
 export { CUSTODIAN_EXTENSION_URL, custodianOf, withCustodian, withoutCustodian } from './custodian.js';
 export { canRead, consentMayOpen, decide, emergencyMayRead, isEmergency, type AccessRequest } from './decide.js';
-export { hidesContactData, isNonDisclosed, mayReceiveContactData, NON_DISCLOSURE_LABEL, recipientView, REDACTED_LABEL, withoutContactData } from './non-disclosure.js';
+export { hidesContactData, isNonDisclosed, isRedactedLabel, mayReceiveContactData, NON_DISCLOSURE_LABEL, recipientView, REDACTED_LABEL, withoutContactData } from './non-disclosure.js';
 export { isOid, organizationOf, SOTE_ORGANIZATION_SYSTEM } from './organizations.js';

@@ -36,6 +36,9 @@ export const NON_DISCLOSURE_LABEL = {
 /** The label a redacted view carries (R4 security labels: information removed). */
 export const REDACTED_LABEL = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'REDACTED', display: 'redacted' } as const;
 
+/** Whether a `meta.security` entry is {@link REDACTED_LABEL}. */
+export const isRedactedLabel = (label: unknown): boolean => asRecord(label)?.system === REDACTED_LABEL.system && asRecord(label)?.code === REDACTED_LABEL.code;
+
 /** Elements that hold contact or address data in any resource or datatype. */
 const CONTACT_ELEMENTS: ReadonlySet<string> = new Set(['address', '_address', 'telecom', 'location']);
 /** Choice and other elements typed Address or ContactPoint (`valueAddress`, `locationAddress`, …). */
@@ -98,7 +101,7 @@ export function withoutContactData<T extends object>(resource: T): T {
   const view = withoutNarratives(stripped as Record<string, unknown>);
   const meta = asRecord(view.meta) ?? {};
   const security = asArray(meta.security);
-  const labelled = security.some((label) => asRecord(label)?.system === REDACTED_LABEL.system && asRecord(label)?.code === REDACTED_LABEL.code);
+  const labelled = security.some(isRedactedLabel);
   return { ...view, meta: { ...meta, security: labelled ? security : [...security, { ...REDACTED_LABEL }] } } as T;
 }
 

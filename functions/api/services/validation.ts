@@ -4,7 +4,7 @@
  */
 import type { FhirResource } from 'fhir/r4.js';
 import { validateResource, type SupportedResourceType } from '../../../schemas/index.js';
-import { REDACTED_LABEL } from '../access/index.js';
+import { isRedactedLabel, REDACTED_LABEL } from '../access/index.js';
 import { FhirError } from '../../shared/errors.js';
 import { profileIssues, type ProfileOptions } from '../profile/index.js';
 import { keyLimitIssues } from './key-limits.js';
@@ -13,9 +13,6 @@ import { keyLimitIssues } from './key-limits.js';
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** Whether a `meta.security` entry is the REDACTED label of a view (a JSON object with its system and code). */
-const isRedactedLabel = (label: unknown): boolean => isObject(label) && label.system === REDACTED_LABEL.system && label.code === REDACTED_LABEL.code;
 
 /**
  * Removes what the server owns: meta.versionId and meta.lastUpdated (and id on create), and the
